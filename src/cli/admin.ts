@@ -1,0 +1,96 @@
+import type { Config } from '../config/index.js';
+import { invalid, notFound } from '../core/errors.js';
+import { DEFAULT_CLIENT_SCOPES, ROLES, isScope, type Role, type Scope } from '../core/principals.js';
+import { hashSecret, newId, newSecret } from '../auth/secrets.js';
+import { openStore, type MetadataStore } from '../store/index.js';
+import { openKeyRing } from '../context.js';
+
+type Flags = Record<string, string | boolean | undefined>;
+type Out = (o: Record<string, unknown>, human: string) => void;
+
+async function withStore<T>(config: Config, fn: (s: MetadataStore) => Promise<T>): Promise<T> {
+  const store = await openStore(config.database);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function accountByName(store: MetadataStore, name: unknown) {
+  if (typeof name !== 'string' || !name) throw invalid('--account NAME is required');
+  const acc = await store.findAccountByName(name);
+  if (!acc) throw notFound(`account ${JSON.stringify(name)}`);
+  return acc;
+}
+
+/** `callvault admin …`: works on the data folder directly, with or without a running server. */
+export async function runAdmin(args: string[], flags: Flags, config: Config, out: Out, log: { warn(m: string): void; info(m: string): void }): Promise<void> {
+  const [noun, verb, ...rest] = args;
+  const now = new Date().toISOString();
+  switch (`${noun} ${verb}`) {
+    case 'account create': {
+      const name = rest[0] ?? flags.name;
+      if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/.test(name)) throw invalid('account NAME (1-64 letters, digits, space . _ -) is required');
+      const account = { id: newId('acc', 10), name, settings: {}, createdAt: now };
+      await withStore(config, (s) => s.createAccount(account));
+      out({ account_id: account.id, name }, `Created account ${name} (${account.id})`);
+      return;
+    }
+    case 'client create': {
+      const scopes = typeof flags.scopes === 'string' ? flags.scopes.split(/[\s,]+/).filter(Boolean) : DEFAULT_CLIENT_SCOPES;
+      const unknown = scopes.filter((s) => !isScope(s));
+      if (unknown.length) throw invalid(`unknown scope(s): ${unknown.join(', ')}`);
+      const secret = newSecret();
+      const client = {
+        id: newId('cli', 10), accountId: '', name: typeof flags.name === 'string' ? flags.name : 'api client',
+        secretHash: await hashSecret(secret), scopes: scopes as Scope[], createdAt: now,
+      };
+      await withStore(config, async (s) => {
+        client.accountId = (await accountByName(s, flags.account)).id;
+        await s.createClient(client);
+      });
+      out({ account_id: client.accountId, client_id: client.id, client_secret: secret, scopes: client.scopes },
+        `Client ${client.id} created with scopes ${client.scopes.join(' ')}.\nSecret (shown once, store it now): ${secret}`);
+      return;
+    }
+    case 'user create': {
+      const { username, password, role } = flags;
+      if (typeof username !== 'string' || !/^[^\s:]{1,128}$/.test(username)) throw invalid('--username U is required (no spaces or colons)');
+      if (typeof password !== 'string' || password.length < 8) throw invalid('--password P of at least 8 characters is required');
+      if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) throw invalid(`--role must be one of ${ROLES.join(', ')}`);
+      const user = {
+        id: newId('usr', 10), accountId: '', username, passwordHash: await hashSecret(password), role: role as Role, createdAt: now,
+        ...(typeof flags['first-name'] === 'string' ? { firstName: flags['first-name'] } : {}),
+        ...(typeof flags['last-name'] === 'string' ? { lastName: flags['last-name'] } : {}),
+      };
+      await withStore(config, async (s) => {
+        user.accountId = (await accountByName(s, flags.account)).id;
+        await s.createUser(user);
+      });
+      out({ account_id: user.accountId, user_id: user.id, username, role }, `Created ${role} ${username} (${user.id})`);
+      return;
+    }
+    case 'keys rotate': {
+      if (config.masterKey.kind === 'env') throw invalid('the master key comes from CALLVAULT_MASTER_KEY: rotation needs a keyring file (CALLVAULT_MASTER_KEY_FILE)');
+      const ring = await openKeyRing(config, log);
+      const newKeyId = await ring.rotate();
+      const rewrapped = await withStore(config, async (s) => {
+        let n = 0;
+        for (;;) {
+          const batch = await s.keysNotUnder(newKeyId, 500);
+          if (batch.length === 0) return n;
+          for (const k of batch) {
+            const w = ring.wrap(ring.unwrap(k.wrappedKey, k.keyId));
+            await s.setWrappedKey(k.recordingSeq, k.mediaId, k.keyId, w.wrappedKey, w.keyId);
+            n++;
+          }
+        }
+      });
+      out({ key_id: newKeyId, rewrapped }, `New master key ${newKeyId} is current; ${rewrapped} media key(s) rewrapped (media bytes untouched).`);
+      return;
+    }
+    default:
+      throw invalid(`unknown admin command '${[noun, verb].filter(Boolean).join(' ')}'. Try: account create, client create, user create, keys rotate`);
+  }
+}

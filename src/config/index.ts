@@ -1,0 +1,112 @@
+import { resolve, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { VaultError, ErrorCode } from '../core/errors.js';
+
+/**
+ * Everything the process needs, validated once at boot and passed down. Nothing else reads
+ * process.env. Precedence: command-line flags > environment > config file > defaults.
+ */
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  database: { kind: 'sqlite'; path: string };
+  blobs: { kind: 'disk'; root: string };
+  masterKey: { kind: 'env'; base64: string } | { kind: 'file'; path: string };
+  limits: {
+    /** Largest accepted media file, bytes. */
+    maxMediaBytes: number;
+    /** Largest JSON body / metadata part, bytes. */
+    maxJsonBytes: number;
+    maxMediaPerUpload: number;
+    /** Counting stops here; past it, list totals are lower bounds marked estimated. */
+    exactCountCap: number;
+    /** ffprobe gets this long after the last byte before the upload is refused. */
+    probeTimeoutMs: number;
+  };
+  auth: { tokenTtlSeconds: number };
+  media: { ffmpegPath?: string; ffprobePath?: string };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export type ConfigOverrides = Partial<{
+  host: string; port: string | number; data: string; database: string; masterKey: string;
+  masterKeyFile: string; logLevel: string; config: string;
+}>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function bad(message: string): never {
+  throw new VaultError(ErrorCode.INVALID_REQUEST, `configuration: ${message}`);
+}
+
+function int(name: string, value: unknown, min: number, max: number): number {
+  const n = typeof value === 'number' ? value : Number(String(value).trim());
+  if (!Number.isInteger(n) || n < min || n > max) bad(`${name} must be an integer between ${min} and ${max}, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** Build the typed config from flags, an env map and an optional JSON file. */
+export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const filePath = flags.config ?? env.CALLVAULT_CONFIG;
+  let file: Record<string, unknown> = {};
+  if (filePath) {
+    try {
+      file = JSON.parse(readFileSync(filePath, 'utf8')) as Record<string, unknown>;
+    } catch (err) {
+      bad(`cannot read config file ${filePath}: ${(err as Error).message}`);
+    }
+    if (typeof file !== 'object' || file === null || Array.isArray(file)) bad(`${filePath} must hold a JSON object`);
+  }
+  const pick = (flag: unknown, envName: string, fileKey: string): unknown =>
+    flag ?? env[envName] ?? file[fileKey];
+
+  const dataDir = resolve(String(pick(flags.data, 'CALLVAULT_DATA', 'data') ?? './data'));
+  const port = int('port', pick(flags.port, 'CALLVAULT_PORT', 'port') ?? 8080, 0, 65535);
+  const host = String(pick(flags.host, 'CALLVAULT_HOST', 'host') ?? 'localhost');
+
+  const dbUrl = String(pick(flags.database, 'CALLVAULT_DATABASE_URL', 'database') ?? `sqlite:${join(dataDir, 'callvault.db')}`);
+  if (!dbUrl.startsWith('sqlite:')) bad(`database ${JSON.stringify(dbUrl)} is not supported yet (use sqlite:PATH)`);
+  const database = { kind: 'sqlite' as const, path: resolve(dbUrl.slice('sqlite:'.length)) };
+
+  const blobUrl = String(env.CALLVAULT_BLOB_STORE ?? file.blobStore ?? `disk:${join(dataDir, 'blobs')}`);
+  if (!blobUrl.startsWith('disk:')) bad(`blob store ${JSON.stringify(blobUrl)} is not supported yet (use disk:PATH)`);
+  const blobs = { kind: 'disk' as const, root: resolve(blobUrl.slice('disk:'.length)) };
+
+  const keyB64 = pick(flags.masterKey, 'CALLVAULT_MASTER_KEY', 'masterKey');
+  let masterKey: Config['masterKey'];
+  if (keyB64 !== undefined) {
+    const raw = Buffer.from(String(keyB64), 'base64');
+    if (raw.length !== 32) bad('master key must be 32 bytes, base64-encoded');
+    masterKey = { kind: 'env', base64: String(keyB64) };
+  } else {
+    const keyFile = pick(flags.masterKeyFile, 'CALLVAULT_MASTER_KEY_FILE', 'masterKeyFile');
+    masterKey = { kind: 'file', path: resolve(String(keyFile ?? join(dataDir, 'master-keys.json'))) };
+  }
+
+  const logLevel = String(pick(flags.logLevel, 'CALLVAULT_LOG_LEVEL', 'logLevel') ?? 'info');
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) bad(`log level must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const lim = (file.limits ?? {}) as Record<string, unknown>;
+  return {
+    host,
+    port,
+    dataDir,
+    database,
+    blobs,
+    masterKey,
+    limits: {
+      maxMediaBytes: int('maxMediaBytes', env.CALLVAULT_MAX_MEDIA_BYTES ?? lim.maxMediaBytes ?? 4 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
+      maxJsonBytes: int('maxJsonBytes', env.CALLVAULT_MAX_JSON_BYTES ?? lim.maxJsonBytes ?? 1024 * 1024, 1024, 64 * 1024 * 1024),
+      maxMediaPerUpload: int('maxMediaPerUpload', lim.maxMediaPerUpload ?? 16, 1, 256),
+      exactCountCap: int('exactCountCap', env.CALLVAULT_EXACT_COUNT_CAP ?? lim.exactCountCap ?? 10000, 100, 100_000_000),
+      probeTimeoutMs: int('probeTimeoutMs', lim.probeTimeoutMs ?? 60_000, 1000, 3_600_000),
+    },
+    auth: { tokenTtlSeconds: int('tokenTtlSeconds', env.CALLVAULT_TOKEN_TTL ?? (file.auth as Record<string, unknown> | undefined)?.tokenTtlSeconds ?? 900, 60, 86400) },
+    media: {
+      ...(env.CALLVAULT_FFMPEG ? { ffmpegPath: env.CALLVAULT_FFMPEG } : {}),
+      ...(env.CALLVAULT_FFPROBE ? { ffprobePath: env.CALLVAULT_FFPROBE } : {}),
+    },
+    logLevel: logLevel as Config['logLevel'],
+  };
+}

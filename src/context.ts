@@ -1,0 +1,65 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from './config/index.js';
+import { createBlobStore, KeyRing, SealedBlobs, type BlobStore } from './blobs/index.js';
+import { openStore, type MetadataStore } from './store/index.js';
+import { resolveMediaTools, type MediaTools } from './media/binaries.js';
+import { MediaIntake } from './ingest/intake.js';
+import { IngestService } from './ingest/create.js';
+import { RecordingService } from './core/recordings.js';
+import { MediaService } from './core/media-access.js';
+import { SigningKeys } from './auth/signing-keys.js';
+import { AuthService } from './auth/service.js';
+
+/** Everything a running vault is made of, built once from the config and passed down. */
+export interface Vault {
+  config: Config;
+  store: MetadataStore;
+  blobs: BlobStore;
+  keys: KeyRing;
+  sealed: SealedBlobs;
+  tools: MediaTools;
+  intake: MediaIntake;
+  ingest: IngestService;
+  recordings: RecordingService;
+  media: MediaService;
+  auth: AuthService;
+  signingKeys: SigningKeys;
+  close(): Promise<void>;
+}
+
+type Log = Pick<FastifyBaseLogger, 'warn' | 'info'>;
+
+export async function openKeyRing(config: Config, log: Log): Promise<KeyRing> {
+  if (config.masterKey.kind === 'env') return KeyRing.fromBase64(config.masterKey.base64);
+  const { ring, created } = await KeyRing.loadOrCreate(config.masterKey.path);
+  if (created) {
+    log.warn(`No master key was configured: generated one at ${config.masterKey.path} (mode 0600). `
+      + 'Back it up and keep it apart from the data: without it no recording can be read.');
+  }
+  return ring;
+}
+
+export async function openVault(config: Config, log: Log): Promise<Vault> {
+  const keys = await openKeyRing(config, log);
+  const store = await openStore(config.database);
+  const blobs = createBlobStore(config.blobs);
+  await blobs.init();
+  const sealed = new SealedBlobs(blobs, keys);
+  const tools = await resolveMediaTools({
+    ...(config.media.ffmpegPath ? { ffmpegPath: config.media.ffmpegPath } : {}),
+    ...(config.media.ffprobePath ? { ffprobePath: config.media.ffprobePath } : {}),
+  });
+  const intake = new MediaIntake(store, sealed, tools, config.limits);
+  const swept = await intake.sweepPending();
+  if (swept > 0) log.warn(`Removed ${swept} media object(s) left by uploads interrupted before the last shutdown`);
+  const signingKeys = new SigningKeys(store, keys);
+  await signingKeys.load();
+  return {
+    config, store, blobs, keys, sealed, tools, intake, signingKeys,
+    ingest: new IngestService(store, intake, config.limits.maxMediaPerUpload),
+    recordings: new RecordingService(store, { erase: (s) => intake.discard(s.map((x) => x.blobKey)) }, config.limits.exactCountCap),
+    media: new MediaService(store, sealed),
+    auth: new AuthService(store, signingKeys, config.auth.tokenTtlSeconds),
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,52 @@
+/** Who can act: accounts (tenants), API clients and users. */
+
+export const ROLES = ['admin', 'supervisor', 'agent'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const SCOPES = ['recordings:read', 'recordings:write', 'recordings:delete', 'media:read', 'transcripts:read', 'exports', 'logs:read', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** Scopes a client gets when none are named at creation. */
+export const DEFAULT_CLIENT_SCOPES: Scope[] = ['recordings:read', 'recordings:write', 'recordings:delete', 'media:read', 'transcripts:read'];
+
+export interface Account { id: string; name: string; settings: Record<string, unknown>; createdAt: string }
+
+export interface ApiClient {
+  id: string;
+  accountId: string;
+  name: string;
+  /** scrypt hash of the secret; the secret itself is shown once and never stored. */
+  secretHash: string;
+  scopes: Scope[];
+  createdAt: string;
+  revokedAt?: string;
+}
+
+export interface User {
+  id: string;
+  accountId: string;
+  username: string;
+  passwordHash: string;
+  role: Role;
+  firstName?: string;
+  lastName?: string;
+  phoneNumbers?: string[];
+  extensions?: string[];
+  sipUri?: string;
+  groups?: string[];
+  createdAt: string;
+  disabledAt?: string;
+}
+
+/** The authenticated caller of a request, as the core sees it. */
+export interface Principal {
+  kind: 'client' | 'user';
+  id: string;
+  accountId: string;
+  scopes: ReadonlySet<Scope>;
+  role?: Role;
+}
+
+export function isScope(s: string): s is Scope {
+  return (SCOPES as readonly string[]).includes(s);
+}

@@ -1,0 +1,48 @@
+import type { CallDirection, CallType, InsightsStatus, MediaStatus, TranscriptionStatus } from './model.js';
+
+/** Fields a list can be sorted on; every door maps its own sort names onto these. */
+export const SORT_FIELDS = ['startTime', 'releaseTime', 'durationMs', 'createdAt', 'updatedAt'] as const;
+export type SortField = (typeof SORT_FIELDS)[number];
+
+/** The one query every door turns its own syntax into. Times are epoch milliseconds. */
+export interface RecordingFilter {
+  from?: number;
+  to?: number;
+  callDirection?: CallDirection[];
+  callType?: CallType[];
+  /** Any party's phone number (digits compared, so +1 (555) 010-0000 matches 15550100000). */
+  phone?: string[];
+  /** Any party's upn or user id, or the owner. */
+  user?: string[];
+  tag?: string[];
+  mediaStatus?: MediaStatus[];
+  transcriptionStatus?: TranscriptionStatus[];
+  insightsStatus?: InsightsStatus[];
+  minDurationMs?: number;
+  maxDurationMs?: number;
+  legalHold?: boolean;
+  sysCallId?: string[];
+  sipCallId?: string[];
+}
+
+export interface RecordingQuery {
+  filter: RecordingFilter;
+  sort: { field: SortField; desc: boolean };
+  pageSize: number;
+  /** Keyset cursor from a previous page (opaque to callers). */
+  cursor?: string;
+  /** 1-based page for offset paging; ignored when a cursor is given. */
+  page?: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  /** True when counting stopped at the cap: total is then a lower bound. */
+  totalEstimated: boolean;
+  nextCursor?: string;
+  page?: number;
+}
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 25;

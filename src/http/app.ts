@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { Vault } from '../context.js';
+import { notFound } from '../core/errors.js';
+import { bearerPrincipal } from './auth.js';
+import { sendError } from './errors.js';
+import { ErrorSchema, MediaFileSchema, RecordingSchema } from './native/schemas.js';
+import { recordingRoutes } from './native/recordings.js';
+import { uploadRoutes } from './native/upload.js';
+import { mediaRoutes } from './native/media.js';
+import { oauthRoutes } from './native/oauth.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig { public?: boolean }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export const API_VERSION = '0.1.0';
+
+/** The one HTTP app: shared plumbing (request ids, auth, errors) and every door's routes. */
+export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptions['logger'] } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${randomBytes(8).toString('hex')}`;
+    },
+    bodyLimit: vault.config.limits.maxJsonBytes,
+    routerOptions: { maxParamLength: 256 },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'callvault native API', version: API_VERSION, description: 'Self-hosted vault for call and meeting recordings.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    refResolver: { buildLocalReference: (json, _base, _frag, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  app.addSchema(ErrorSchema);
+  app.addSchema(MediaFileSchema);
+  app.addSchema(RecordingSchema);
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+    reply.header('x-content-type-options', 'nosniff');
+    if (req.routeOptions.config.public || !req.routeOptions.url) return;
+    bearerPrincipal(vault.auth, req);
+  });
+
+  app.setErrorHandler((err, req, reply) => sendError(err, req, reply));
+  app.setNotFoundHandler((req, reply) => sendError(notFound(`${req.method} ${req.url.split('?')[0]}`), req, reply));
+
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
+  app.get('/healthz', { config: { public: true }, schema: { hide: true } }, () => ({ status: 'ok' }));
+
+  await app.register(async (scope) => oauthRoutes(scope, vault));
+  await app.register(async (scope) => {
+    recordingRoutes(scope, vault);
+    mediaRoutes(scope, vault);
+  }, { prefix: '/api/v1' });
+  await app.register(async (scope) => uploadRoutes(scope, vault), { prefix: '/api/v1' });
+  return app;
+}

@@ -1,0 +1,132 @@
+import type { Readable } from 'node:stream';
+import { ErrorCode, VaultError, invalid, notFound, conflict } from '../core/errors.js';
+import type { Principal } from '../core/principals.js';
+import type { MediaFile, Recording } from '../core/model.js';
+import { newRecording, overallMediaStatus, requireScope } from '../core/recordings.js';
+import { RecordingInputSchema, type RecordingInputBody } from '../core/schemas.js';
+import { validate } from '../core/validate.js';
+import type { MetadataStore } from '../store/port.js';
+import { newId } from '../auth/secrets.js';
+import type { IngestedMedia, MediaHints, MediaIntake } from './intake.js';
+
+/** One part of an upload, whatever the transport (multipart today; SIPREC and importers later). */
+export type UploadPart =
+  | { kind: 'metadata'; json: unknown }
+  | { kind: 'media'; name: string; fileName?: string; contentType?: string; stream: Readable };
+
+export interface CreateResult { recording: Recording; created: boolean }
+
+const MEDIA_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Turns an upload into a stored recording, all or nothing: media are sealed as they stream,
+ * the rows are written in one transaction, and on any failure every sealed blob is discarded.
+ * Replays (same Idempotency-Key, or same call id and media hash) return the first recording.
+ */
+export class IngestService {
+  constructor(private readonly store: MetadataStore, private readonly intake: MediaIntake, private readonly maxMediaPerUpload: number) {}
+
+  async existing(p: Principal, idempotencyKey: string): Promise<Recording | null> {
+    const id = await this.store.findByIdempotencyKey(p.accountId, idempotencyKey);
+    return id ? this.store.getRecording(p.accountId, id) : null;
+  }
+
+  async create(p: Principal, parts: AsyncIterable<UploadPart>, idempotencyKey?: string): Promise<CreateResult> {
+    requireScope(p, 'recordings:write');
+    const recordingId = newId('rec');
+    const ingested: IngestedMedia[] = [];
+    let input: RecordingInputBody | undefined;
+    try {
+      for await (const part of parts) {
+        if (part.kind === 'metadata') {
+          if (input) throw invalid('the upload has more than one metadata part');
+          input = validate(RecordingInputSchema, part.json, 'metadata');
+          continue;
+        }
+        if (ingested.length >= this.maxMediaPerUpload) throw invalid(`an upload may carry at most ${this.maxMediaPerUpload} media files`);
+        const info = input?.mediaInfo?.[part.name] ?? (part.fileName ? input?.mediaInfo?.[part.fileName] : undefined);
+        const hints: MediaHints = {
+          ...(part.contentType ? { declaredType: part.contentType } : {}),
+          ...(part.fileName ? { fileName: part.fileName } : {}),
+          ...(info?.kind ? { kind: info.kind } : {}),
+          ...(info?.startTime ? { startTime: info.startTime } : {}),
+          ...(info?.codec ? { raw: { codec: info.codec, ...(info.sampleRate ? { sampleRate: info.sampleRate } : {}), ...(info.channels ? { channels: info.channels } : {}) } } : {}),
+        };
+        ingested.push(await this.intake.ingest(p.accountId, recordingId, newId('med', 10), part.stream, hints));
+      }
+      if (!input) throw invalid("the upload has no 'metadata' part");
+      const dup = await this.findDuplicate(p, input, ingested);
+      if (dup) {
+        await this.intake.discard(ingested.map((m) => m.secret.blobKey));
+        return { recording: dup, created: false };
+      }
+      const now = new Date().toISOString();
+      const rec = { ...newRecording(p.accountId, input, ingested.map((m) => m.file), p, now), id: recordingId };
+      try {
+        rec.numericId = await this.store.insertRecording(rec, ingested.map((m) => m.secret), idempotencyKey);
+      } catch (err) {
+        if (idempotencyKey && err instanceof VaultError && err.code === ErrorCode.CONFLICT) {
+          // Lost a race with a concurrent replay of the same upload: answer with the winner.
+          await this.intake.discard(ingested.map((m) => m.secret.blobKey));
+          const winner = await this.existing(p, idempotencyKey);
+          if (winner) return { recording: winner, created: false };
+        }
+        throw err;
+      }
+      return { recording: rec, created: true };
+    } catch (err) {
+      await this.intake.discard(ingested.map((m) => m.secret.blobKey));
+      throw err;
+    }
+  }
+
+  private async findDuplicate(p: Principal, input: RecordingInputBody, media: IngestedMedia[]): Promise<Recording | null> {
+    const ids = {
+      ...(input.sysCallId ? { sysCallId: input.sysCallId } : {}),
+      ...(input.sipCallId ? { sipCallId: input.sipCallId } : {}),
+      ...(input.callUuid ? { callUuid: input.callUuid } : {}),
+    };
+    for (const m of media) {
+      const id = await this.store.findDuplicate(p.accountId, ids, m.file.sha256);
+      if (id) return this.store.getRecording(p.accountId, id);
+    }
+    return null;
+  }
+
+  /** PUT of one media file into an existing recording (raw body, for large files). */
+  async putMedia(p: Principal, recordingId: string, mediaId: string, stream: Readable, hints: MediaHints): Promise<{ recording: Recording; created: boolean }> {
+    requireScope(p, 'recordings:write');
+    if (!MEDIA_ID.test(mediaId)) throw invalid('media id must be 1-64 letters, digits, _ or -', { field: 'mediaId' });
+    const current = await this.store.getRecording(p.accountId, recordingId);
+    if (!current) throw notFound(`recording ${recordingId}`);
+    const before = current.media.find((m) => m.id === mediaId);
+    if (before && before.status === 'deleted') throw conflict(`media ${mediaId} was deleted and cannot be replaced`);
+    const got = await this.intake.ingest(p.accountId, recordingId, mediaId, stream, hints);
+    try {
+      if (before) {
+        // Stored media are evidence: never overwritten. The same bytes again is a harmless replay.
+        await this.intake.discard([got.secret.blobKey]);
+        if (before.sha256 === got.file.sha256) return { recording: current, created: false };
+        throw conflict(`media ${mediaId} already exists with different content`);
+      }
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const rev = await this.store.getRevision(p.accountId, recordingId);
+        const rec = rev === null ? null : await this.store.getRecording(p.accountId, recordingId);
+        if (rev === null || !rec) throw notFound(`recording ${recordingId}`);
+        if (rec.media.some((m) => m.id === mediaId)) throw conflict(`media ${mediaId} was added concurrently`);
+        const media: MediaFile[] = [...rec.media, got.file];
+        const longest = media.reduce((m, f) => Math.max(m, f.durationMs), 0);
+        const next: Recording = {
+          ...rec, media, mediaStatus: overallMediaStatus(media), updatedAt: new Date().toISOString(),
+          durationMs: rec.durationMs || longest,
+          events: [...rec.events, { type: 'dataAdded', at: new Date().toISOString(), by: p.id, data: { media: mediaId } }],
+        };
+        if (await this.store.addMedia(next, rev, got.secret)) return { recording: next, created: true };
+      }
+      throw conflict('the recording is being changed by someone else; try again');
+    } catch (err) {
+      await this.intake.discard([got.secret.blobKey]);
+      throw err;
+    }
+  }
+}

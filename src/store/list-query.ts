@@ -1,0 +1,94 @@
+import { sql, type ExpressionBuilder, type Expression, type SqlBool, type SelectQueryBuilder } from 'kysely';
+import { invalid } from '../core/errors.js';
+import type { RecordingFilter, RecordingQuery, SortField } from '../core/query.js';
+import type { Database } from './schema.js';
+import { phoneDigits } from './rows.js';
+
+type Eb = ExpressionBuilder<Database, 'recordings'>;
+
+const SORT_COLUMN = {
+  startTime: 'start_time',
+  releaseTime: 'release_time',
+  durationMs: 'duration_ms',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+} as const satisfies Record<SortField, keyof Database['recordings']>;
+
+/** Every filter of the canonical query as one WHERE expression (values always bound, never spliced). */
+export function filterExpression(eb: Eb, accountId: string, f: RecordingFilter): Expression<SqlBool> {
+  const c: Expression<SqlBool>[] = [eb('recordings.account_id', '=', accountId), eb('recordings.deleted_at', 'is', null)];
+  if (f.from !== undefined) c.push(eb('recordings.start_time', '>=', f.from));
+  if (f.to !== undefined) c.push(eb('recordings.start_time', '<', f.to));
+  if (f.callDirection?.length) c.push(eb('recordings.call_direction', 'in', f.callDirection));
+  if (f.callType?.length) c.push(eb('recordings.call_type', 'in', f.callType));
+  if (f.mediaStatus?.length) c.push(eb('recordings.media_status', 'in', f.mediaStatus));
+  if (f.transcriptionStatus?.length) c.push(eb('recordings.transcription_status', 'in', f.transcriptionStatus));
+  if (f.insightsStatus?.length) c.push(eb('recordings.insights_status', 'in', f.insightsStatus));
+  if (f.minDurationMs !== undefined) c.push(eb('recordings.duration_ms', '>=', f.minDurationMs));
+  if (f.maxDurationMs !== undefined) c.push(eb('recordings.duration_ms', '<=', f.maxDurationMs));
+  if (f.legalHold !== undefined) c.push(eb('recordings.legal_hold', '=', f.legalHold ? 1 : 0));
+  if (f.sysCallId?.length) c.push(eb('recordings.sys_call_id', 'in', f.sysCallId));
+  if (f.sipCallId?.length) c.push(eb('recordings.sip_call_id', 'in', f.sipCallId));
+  if (f.phone?.length) {
+    const digits = f.phone.map(phoneDigits).filter((d) => d !== '');
+    c.push(eb.exists(eb.selectFrom('recording_parties as p').select(sql.lit(1).as('one'))
+      .whereRef('p.recording_seq', '=', 'recordings.seq').where('p.phone_digits', 'in', digits.length ? digits : ['-'])));
+  }
+  if (f.user?.length) {
+    const users = f.user;
+    c.push(eb.exists(eb.selectFrom('recording_parties as u').select(sql.lit(1).as('one'))
+      .whereRef('u.recording_seq', '=', 'recordings.seq')
+      .where((w) => w.or([w('u.upn_lc', 'in', users.map((x) => x.toLowerCase())), w('u.user_id', 'in', users)]))));
+  }
+  if (f.tag?.length) {
+    const tags = f.tag.map((t) => t.toLowerCase());
+    c.push(eb.exists(eb.selectFrom('recording_tags as t').select(sql.lit(1).as('one'))
+      .whereRef('t.recording_seq', '=', 'recordings.seq').where('t.tag_lc', 'in', tags)));
+  }
+  return eb.and(c);
+}
+
+interface CursorState { v: number; s: number; f: SortField; d: boolean }
+
+export function encodeCursor(state: CursorState): string {
+  return Buffer.from(JSON.stringify([state.f, state.d ? 1 : 0, state.v, state.s])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, q: RecordingQuery): CursorState {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid('cursor is malformed', { field: 'cursor' });
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 4 || typeof parsed[2] !== 'number' || typeof parsed[3] !== 'number'
+    || !Number.isSafeInteger(parsed[2]) || !Number.isSafeInteger(parsed[3])) {
+    throw invalid('cursor is malformed', { field: 'cursor' });
+  }
+  if (parsed[0] !== q.sort.field || parsed[1] !== (q.sort.desc ? 1 : 0)) {
+    throw invalid('cursor belongs to a different sort order', { field: 'cursor' });
+  }
+  return { f: q.sort.field, d: q.sort.desc, v: parsed[2], s: parsed[3] };
+}
+
+/** Adds ordering, keyset position and limit (one extra row tells whether a next page exists). */
+export function applyPaging<O>(qb: SelectQueryBuilder<Database, 'recordings', O>, q: RecordingQuery) {
+  const col = SORT_COLUMN[q.sort.field];
+  const dir = q.sort.desc ? 'desc' : 'asc';
+  let out = qb.orderBy(`recordings.${col}`, dir).orderBy('recordings.seq', dir).limit(q.pageSize + 1);
+  if (q.cursor) {
+    const cur = decodeCursor(q.cursor, q);
+    const op = q.sort.desc ? '<' : '>';
+    out = out.where((eb) => eb.or([
+      eb(`recordings.${col}`, op, cur.v),
+      eb.and([eb(`recordings.${col}`, '=', cur.v), eb('recordings.seq', op, cur.s)]),
+    ]));
+  } else if (q.page && q.page > 1) {
+    out = out.offset((q.page - 1) * q.pageSize);
+  }
+  return out;
+}
+
+export function sortColumn(field: SortField) {
+  return SORT_COLUMN[field];
+}

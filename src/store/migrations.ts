@@ -1,0 +1,64 @@
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+/**
+ * The one migration list. Statements are plain SQL that SQLite and PostgreSQL both accept;
+ * where they differ, the migration asks `dialect`.
+ */
+export type Dialect = 'sqlite' | 'postgres';
+
+function migrations(dialect: Dialect): Record<string, Migration> {
+  const bigint = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
+  const serial = dialect === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGSERIAL PRIMARY KEY';
+  return {
+    '0001_core': {
+      async up(db: Kysely<unknown>) {
+        const run = (q: string) => sql.raw(q).execute(db);
+        await run(`CREATE TABLE accounts (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, settings TEXT NOT NULL DEFAULT '{}', created_at ${bigint} NOT NULL)`);
+        await run(`CREATE TABLE clients (id TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES accounts(id), name TEXT NOT NULL,
+          secret_hash TEXT NOT NULL, scopes TEXT NOT NULL, created_at ${bigint} NOT NULL, revoked_at ${bigint})`);
+        await run(`CREATE TABLE users (id TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES accounts(id), username TEXT NOT NULL,
+          password_hash TEXT NOT NULL, role TEXT NOT NULL, doc TEXT NOT NULL, created_at ${bigint} NOT NULL, disabled_at ${bigint},
+          UNIQUE (account_id, username))`);
+        await run(`CREATE TABLE recordings (
+          seq ${serial}, id TEXT NOT NULL UNIQUE, account_id TEXT NOT NULL REFERENCES accounts(id), owner_id TEXT, rev INTEGER NOT NULL,
+          start_time ${bigint} NOT NULL, release_time ${bigint} NOT NULL, duration_ms ${bigint} NOT NULL,
+          call_direction TEXT NOT NULL, call_type TEXT NOT NULL, release_cause TEXT, profile_type TEXT NOT NULL,
+          sys_call_id TEXT, sip_call_id TEXT, call_uuid TEXT,
+          media_status TEXT NOT NULL, transcription_status TEXT NOT NULL, insights_status TEXT NOT NULL,
+          legal_hold INTEGER NOT NULL, non_delete INTEGER NOT NULL, expires ${bigint},
+          created_at ${bigint} NOT NULL, updated_at ${bigint} NOT NULL, deleted_at ${bigint}, doc TEXT NOT NULL)`);
+        for (const col of ['start_time', 'release_time', 'duration_ms', 'created_at', 'updated_at']) {
+          await run(`CREATE INDEX recordings_${col} ON recordings (account_id, ${col}, seq)`);
+        }
+        for (const col of ['sys_call_id', 'sip_call_id', 'call_uuid']) {
+          await run(`CREATE INDEX recordings_${col} ON recordings (account_id, ${col})`);
+        }
+        await run(`CREATE INDEX recordings_expires ON recordings (expires) WHERE expires IS NOT NULL`);
+        await run(`CREATE TABLE recording_parties (recording_seq ${bigint} NOT NULL REFERENCES recordings(seq) ON DELETE CASCADE,
+          account_id TEXT NOT NULL, role TEXT NOT NULL, upn_lc TEXT, user_id TEXT, phone_digits TEXT)`);
+        await run(`CREATE INDEX parties_recording ON recording_parties (recording_seq)`);
+        await run(`CREATE INDEX parties_phone ON recording_parties (account_id, phone_digits)`);
+        await run(`CREATE INDEX parties_upn ON recording_parties (account_id, upn_lc)`);
+        await run(`CREATE INDEX parties_user ON recording_parties (account_id, user_id)`);
+        await run(`CREATE TABLE recording_tags (recording_seq ${bigint} NOT NULL REFERENCES recordings(seq) ON DELETE CASCADE,
+          account_id TEXT NOT NULL, tag_lc TEXT NOT NULL)`);
+        await run(`CREATE INDEX tags_recording ON recording_tags (recording_seq)`);
+        await run(`CREATE INDEX tags_tag ON recording_tags (account_id, tag_lc)`);
+        await run(`CREATE TABLE media (id TEXT NOT NULL, recording_seq ${bigint} NOT NULL REFERENCES recordings(seq),
+          account_id TEXT NOT NULL, blob_key TEXT NOT NULL UNIQUE, size ${bigint} NOT NULL, sha256 TEXT NOT NULL,
+          chunk_size INTEGER NOT NULL, wrapped_key TEXT, key_id TEXT, created_at ${bigint} NOT NULL,
+          PRIMARY KEY (recording_seq, id))`);
+        await run(`CREATE INDEX media_sha ON media (account_id, sha256)`);
+        await run(`CREATE INDEX media_key_id ON media (key_id)`);
+        await run(`CREATE TABLE idempotency (account_id TEXT NOT NULL, key TEXT NOT NULL, recording_id TEXT NOT NULL,
+          created_at ${bigint} NOT NULL, PRIMARY KEY (account_id, key))`);
+        await run(`CREATE TABLE signing_keys (kid TEXT PRIMARY KEY, wrapped_key TEXT NOT NULL, key_id TEXT NOT NULL, created_at ${bigint} NOT NULL)`);
+        await run(`CREATE TABLE pending_blobs (blob_key TEXT PRIMARY KEY, created_at ${bigint} NOT NULL)`);
+      },
+    },
+  };
+}
+
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return { getMigrations: () => Promise.resolve(migrations(dialect)) };
+}

@@ -1,0 +1,63 @@
+import type { Recording } from '../core/model.js';
+import type { Page, RecordingQuery } from '../core/query.js';
+import type { Account, ApiClient, User } from '../core/principals.js';
+
+/** What the vault keeps about a media object besides its public description. */
+export interface MediaSecret {
+  mediaId: string;
+  blobKey: string;
+  size: number;
+  sha256: string;
+  chunkSize: number;
+  /** Null once the key has been destroyed (media deleted). */
+  wrappedKey: string | null;
+  keyId: string | null;
+}
+
+/** A token signing secret, wrapped by a master key. */
+export interface StoredSigningKey { kid: string; wrappedKey: string; keyId: string; createdAt: number }
+
+/** The metadata port. Both adapters (SQLite now, PostgreSQL later) implement it. */
+export interface MetadataStore {
+  readonly dialect: 'sqlite' | 'postgres';
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  createAccount(a: Account): Promise<void>;
+  getAccount(id: string): Promise<Account | null>;
+  findAccountByName(name: string): Promise<Account | null>;
+  createClient(c: ApiClient): Promise<void>;
+  getClient(id: string): Promise<ApiClient | null>;
+  createUser(u: User): Promise<void>;
+  findUser(accountId: string, username: string): Promise<User | null>;
+
+  /** Inserts a recording with its media secrets; returns the numeric id. Throws CONFLICT on a reused idempotency key. */
+  insertRecording(rec: Recording, secrets: MediaSecret[], idempotencyKey?: string): Promise<number>;
+  getRecording(accountId: string, id: string): Promise<Recording | null>;
+  /** Replaces the stored document when its revision still matches; false if someone wrote first. */
+  updateRecording(rec: Recording, expectedRev: number): Promise<boolean>;
+  getRevision(accountId: string, id: string): Promise<number | null>;
+  listRecordings(accountId: string, q: RecordingQuery, countCap: number): Promise<Page<Recording>>;
+  findByIdempotencyKey(accountId: string, key: string): Promise<string | null>;
+  /** A live recording of the account carrying one of the call ids and a media file with this hash. */
+  findDuplicate(accountId: string, callIds: { sysCallId?: string; sipCallId?: string; callUuid?: string }, sha256: string): Promise<string | null>;
+  /** Marks deleted, strips personal data, and destroys media keys in one transaction. */
+  tombstone(accountId: string, id: string, deletedAt: string, deletedBy: string): Promise<MediaSecret[]>;
+
+  getMediaSecrets(accountId: string, recordingId: string): Promise<MediaSecret[]>;
+  /** Adds (or completes) media of an existing recording, writing the new document in the same transaction. */
+  addMedia(rec: Recording, expectedRev: number, secret: MediaSecret): Promise<boolean>;
+  /** Forgets media keys (media-only delete), writing the new document in the same transaction. */
+  destroyMediaKeys(rec: Recording, expectedRev: number): Promise<MediaSecret[]>;
+
+  listSigningKeys(): Promise<StoredSigningKey[]>;
+  addSigningKey(k: StoredSigningKey): Promise<void>;
+
+  addPendingBlob(blobKey: string): Promise<void>;
+  removePendingBlob(blobKey: string): Promise<void>;
+  listPendingBlobs(): Promise<string[]>;
+
+  /** Wrapped data keys not under the given master key id, for rotation. */
+  keysNotUnder(keyId: string, limit: number): Promise<Array<{ recordingSeq: number; mediaId: string; wrappedKey: string; keyId: string }>>;
+  setWrappedKey(recordingSeq: number, mediaId: string, oldKeyId: string, wrappedKey: string, keyId: string): Promise<void>;
+}

@@ -1,0 +1,76 @@
+import type { Insertable } from 'kysely';
+import { partiesOf, type Recording } from '../core/model.js';
+import type { RecordingPartiesTable, RecordingsTable, RecordingTagsTable } from './schema.js';
+
+/** Digits only, so every spelling of a phone number compares equal. */
+export function phoneDigits(s: string): string {
+  return s.replace(/\D+/g, '');
+}
+
+const ms = (iso: string | undefined): number | null => (iso === undefined ? null : Date.parse(iso));
+
+/** The columns a recording is filtered and sorted on; the whole document goes in `doc`. */
+export function recordingColumns(r: Recording, rev: number): Omit<Insertable<RecordingsTable>, 'seq'> {
+  const { numericId: _n, ...doc } = r;
+  const start = Date.parse(r.startTime);
+  return {
+    id: r.id,
+    account_id: r.accountId,
+    owner_id: r.ownerId ?? null,
+    rev,
+    start_time: start,
+    release_time: ms(r.releaseTime) ?? start + r.durationMs,
+    duration_ms: r.durationMs,
+    call_direction: r.callDirection,
+    call_type: r.callType,
+    release_cause: r.releaseCause ?? null,
+    profile_type: r.profileType,
+    sys_call_id: r.sysCallId ?? null,
+    sip_call_id: r.sipCallId ?? null,
+    call_uuid: r.callUuid ?? null,
+    media_status: r.mediaStatus,
+    transcription_status: r.transcriptionStatus,
+    insights_status: r.insightsStatus,
+    legal_hold: r.legalHold ? 1 : 0,
+    non_delete: r.nonDelete ? 1 : 0,
+    expires: ms(r.expires),
+    created_at: Date.parse(r.createdAt),
+    updated_at: Date.parse(r.updatedAt),
+    deleted_at: null,
+    doc: JSON.stringify(doc),
+  };
+}
+
+export function partyRows(r: Recording, seq: number): RecordingPartiesTable[] {
+  const rows: RecordingPartiesTable[] = [];
+  for (const { role, party } of partiesOf(r)) {
+    const digits = party.phoneNumber ? phoneDigits(party.phoneNumber) : '';
+    rows.push({
+      recording_seq: seq,
+      account_id: r.accountId,
+      role,
+      upn_lc: party.upn ? party.upn.toLowerCase() : null,
+      user_id: party.id ?? null,
+      phone_digits: digits === '' ? null : digits,
+    });
+  }
+  if (r.ownerId) rows.push({ recording_seq: seq, account_id: r.accountId, role: 'owner', upn_lc: null, user_id: r.ownerId, phone_digits: null });
+  return rows;
+}
+
+export function tagRows(r: Recording, seq: number): RecordingTagsTable[] {
+  const seen = new Set<string>();
+  const rows: RecordingTagsTable[] = [];
+  for (const t of r.tags) {
+    const lc = t.tagName.toLowerCase();
+    if (seen.has(lc)) continue;
+    seen.add(lc);
+    rows.push({ recording_seq: seq, account_id: r.accountId, tag_lc: lc });
+  }
+  return rows;
+}
+
+export function recordingFromRow(row: { seq: number; doc: string }): Recording {
+  const doc = JSON.parse(row.doc) as Omit<Recording, 'numericId'>;
+  return { ...doc, numericId: Number(row.seq) };
+}

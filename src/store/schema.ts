@@ -1,0 +1,76 @@
+import type { Generated } from 'kysely';
+
+/** Table shapes as Kysely sees them. Times are epoch milliseconds; booleans are 0/1. */
+export interface AccountsTable { id: string; name: string; settings: string; created_at: number }
+
+export interface ClientsTable {
+  id: string; account_id: string; name: string; secret_hash: string; scopes: string;
+  created_at: number; revoked_at: number | null;
+}
+
+export interface UsersTable {
+  id: string; account_id: string; username: string; password_hash: string; role: string;
+  doc: string; created_at: number; disabled_at: number | null;
+}
+
+export interface RecordingsTable {
+  seq: Generated<number>;
+  id: string;
+  account_id: string;
+  owner_id: string | null;
+  rev: number;
+  start_time: number;
+  release_time: number;
+  duration_ms: number;
+  call_direction: string;
+  call_type: string;
+  release_cause: string | null;
+  profile_type: string;
+  sys_call_id: string | null;
+  sip_call_id: string | null;
+  call_uuid: string | null;
+  media_status: string;
+  transcription_status: string;
+  insights_status: string;
+  legal_hold: number;
+  non_delete: number;
+  expires: number | null;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+  doc: string;
+}
+
+export interface RecordingPartiesTable {
+  recording_seq: number; account_id: string; role: string;
+  upn_lc: string | null; user_id: string | null; phone_digits: string | null;
+}
+
+export interface RecordingTagsTable { recording_seq: number; account_id: string; tag_lc: string }
+
+export interface MediaTable {
+  id: string; recording_seq: number; account_id: string; blob_key: string;
+  size: number; sha256: string; chunk_size: number; wrapped_key: string | null; key_id: string | null;
+  created_at: number;
+}
+
+export interface IdempotencyTable { account_id: string; key: string; recording_id: string; created_at: number }
+
+/** Blobs being written: removed in the transaction that records the media, swept at boot. */
+export interface PendingBlobsTable { blob_key: string; created_at: number }
+
+/** Token signing secrets, stored wrapped by the master key. */
+export interface SigningKeysTable { kid: string; wrapped_key: string; key_id: string; created_at: number }
+
+export interface Database {
+  signing_keys: SigningKeysTable;
+  accounts: AccountsTable;
+  clients: ClientsTable;
+  users: UsersTable;
+  recordings: RecordingsTable;
+  recording_parties: RecordingPartiesTable;
+  recording_tags: RecordingTagsTable;
+  media: MediaTable;
+  idempotency: IdempotencyTable;
+  pending_blobs: PendingBlobsTable;
+}

@@ -1,0 +1,279 @@
+import { Migrator, type Kysely, type Transaction } from 'kysely';
+import { conflict } from '../core/errors.js';
+import type { Recording } from '../core/model.js';
+import type { Page, RecordingQuery } from '../core/query.js';
+import type { Account, ApiClient, Scope, User } from '../core/principals.js';
+import type { MediaSecret, MetadataStore, StoredSigningKey } from './port.js';
+import type { Database } from './schema.js';
+import { migrationProvider, type Dialect } from './migrations.js';
+import { partyRows, recordingColumns, recordingFromRow, tagRows } from './rows.js';
+import { applyPaging, encodeCursor, filterExpression, sortColumn } from './list-query.js';
+
+const iso = (ms: number | null): string | undefined => (ms === null ? undefined : new Date(Number(ms)).toISOString());
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e.code === '23505';
+}
+
+/** The metadata store over Kysely: the same queries serve SQLite and PostgreSQL. */
+export class SqlStore implements MetadataStore {
+  constructor(readonly db: Kysely<Database>, readonly dialect: Dialect) {}
+
+  async migrate(): Promise<void> {
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect) });
+    const { error } = await migrator.migrateToLatest();
+    if (error) throw error;
+  }
+
+  close(): Promise<void> {
+    return this.db.destroy();
+  }
+
+  async createAccount(a: Account): Promise<void> {
+    try {
+      await this.db.insertInto('accounts').values({ id: a.id, name: a.name, settings: JSON.stringify(a.settings), created_at: Date.parse(a.createdAt) }).execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict(`an account named ${JSON.stringify(a.name)} already exists`);
+      throw err;
+    }
+  }
+
+  private static account(row: Database['accounts']): Account {
+    return { id: row.id, name: row.name, settings: JSON.parse(row.settings) as Record<string, unknown>, createdAt: iso(row.created_at)! };
+  }
+
+  async getAccount(id: string): Promise<Account | null> {
+    const row = await this.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? SqlStore.account(row) : null;
+  }
+
+  async findAccountByName(name: string): Promise<Account | null> {
+    const row = await this.db.selectFrom('accounts').selectAll().where('name', '=', name).executeTakeFirst();
+    return row ? SqlStore.account(row) : null;
+  }
+
+  async createClient(c: ApiClient): Promise<void> {
+    await this.db.insertInto('clients').values({
+      id: c.id, account_id: c.accountId, name: c.name, secret_hash: c.secretHash, scopes: c.scopes.join(' '),
+      created_at: Date.parse(c.createdAt), revoked_at: c.revokedAt ? Date.parse(c.revokedAt) : null,
+    }).execute();
+  }
+
+  async getClient(id: string): Promise<ApiClient | null> {
+    const row = await this.db.selectFrom('clients').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) return null;
+    const revokedAt = iso(row.revoked_at);
+    return {
+      id: row.id, accountId: row.account_id, name: row.name, secretHash: row.secret_hash,
+      scopes: row.scopes.split(' ').filter(Boolean) as Scope[], createdAt: iso(row.created_at)!,
+      ...(revokedAt ? { revokedAt } : {}),
+    };
+  }
+
+  async createUser(u: User): Promise<void> {
+    const { id, accountId, username, passwordHash, role, createdAt, disabledAt: _d, ...rest } = u;
+    try {
+      await this.db.insertInto('users').values({
+        id, account_id: accountId, username, password_hash: passwordHash, role, doc: JSON.stringify(rest),
+        created_at: Date.parse(createdAt), disabled_at: null,
+      }).execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict(`a user named ${JSON.stringify(username)} already exists in this account`);
+      throw err;
+    }
+  }
+
+  async findUser(accountId: string, username: string): Promise<User | null> {
+    const row = await this.db.selectFrom('users').selectAll().where('account_id', '=', accountId).where('username', '=', username).executeTakeFirst();
+    if (!row) return null;
+    const disabledAt = iso(row.disabled_at);
+    return {
+      ...(JSON.parse(row.doc) as Partial<User>),
+      id: row.id, accountId: row.account_id, username: row.username, passwordHash: row.password_hash,
+      role: row.role as User['role'], createdAt: iso(row.created_at)!, ...(disabledAt ? { disabledAt } : {}),
+    };
+  }
+
+  private async writeIndexes(trx: Transaction<Database>, rec: Recording, seq: number): Promise<void> {
+    await trx.deleteFrom('recording_parties').where('recording_seq', '=', seq).execute();
+    await trx.deleteFrom('recording_tags').where('recording_seq', '=', seq).execute();
+    const parties = partyRows(rec, seq);
+    if (parties.length) await trx.insertInto('recording_parties').values(parties).execute();
+    const tags = tagRows(rec, seq);
+    if (tags.length) await trx.insertInto('recording_tags').values(tags).execute();
+  }
+
+  private static mediaRow(accountId: string, seq: number, s: MediaSecret) {
+    return {
+      id: s.mediaId, recording_seq: seq, account_id: accountId, blob_key: s.blobKey, size: s.size, sha256: s.sha256,
+      chunk_size: s.chunkSize, wrapped_key: s.wrappedKey, key_id: s.keyId, created_at: Date.now(),
+    };
+  }
+
+  async insertRecording(rec: Recording, secrets: MediaSecret[], idempotencyKey?: string): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      if (idempotencyKey !== undefined) {
+        try {
+          await trx.insertInto('idempotency').values({ account_id: rec.accountId, key: idempotencyKey, recording_id: rec.id, created_at: Date.now() }).execute();
+        } catch (err) {
+          if (isUniqueViolation(err)) throw conflict('idempotency key already used');
+          throw err;
+        }
+      }
+      const row = await trx.insertInto('recordings').values(recordingColumns(rec, 1)).returning('seq').executeTakeFirstOrThrow();
+      const seq = Number(row.seq);
+      await this.writeIndexes(trx, rec, seq);
+      for (const s of secrets) {
+        await trx.insertInto('media').values(SqlStore.mediaRow(rec.accountId, seq, s)).execute();
+        await trx.deleteFrom('pending_blobs').where('blob_key', '=', s.blobKey).execute();
+      }
+      return seq;
+    });
+  }
+
+  async getRecording(accountId: string, id: string): Promise<Recording | null> {
+    const row = await this.db.selectFrom('recordings').select(['seq', 'doc'])
+      .where('id', '=', id).where('account_id', '=', accountId).where('deleted_at', 'is', null).executeTakeFirst();
+    return row ? recordingFromRow(row) : null;
+  }
+
+  async getRevision(accountId: string, id: string): Promise<number | null> {
+    const row = await this.db.selectFrom('recordings').select('rev')
+      .where('id', '=', id).where('account_id', '=', accountId).where('deleted_at', 'is', null).executeTakeFirst();
+    return row ? Number(row.rev) : null;
+  }
+
+  /** Writes the document if the revision matches; returns the recording's seq, or null when stale. */
+  private async writeDoc(trx: Transaction<Database>, rec: Recording, expectedRev: number): Promise<number | null> {
+    const { id: _id, account_id: _a, created_at: _c, ...cols } = recordingColumns(rec, expectedRev + 1);
+    const res = await trx.updateTable('recordings').set(cols)
+      .where('id', '=', rec.id).where('account_id', '=', rec.accountId).where('rev', '=', expectedRev).where('deleted_at', 'is', null)
+      .returning('seq').executeTakeFirst();
+    if (!res) return null;
+    await this.writeIndexes(trx, rec, Number(res.seq));
+    return Number(res.seq);
+  }
+
+  updateRecording(rec: Recording, expectedRev: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => (await this.writeDoc(trx, rec, expectedRev)) !== null);
+  }
+
+  addMedia(rec: Recording, expectedRev: number, secret: MediaSecret): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const seq = await this.writeDoc(trx, rec, expectedRev);
+      if (seq === null) return false;
+      await trx.insertInto('media').values(SqlStore.mediaRow(rec.accountId, seq, secret)).execute();
+      await trx.deleteFrom('pending_blobs').where('blob_key', '=', secret.blobKey).execute();
+      return true;
+    });
+  }
+
+  async listRecordings(accountId: string, q: RecordingQuery, countCap: number): Promise<Page<Recording>> {
+    const col = sortColumn(q.sort.field);
+    const base = this.db.selectFrom('recordings').where((eb) => filterExpression(eb, accountId, q.filter));
+    const rows = await applyPaging(base.select(['recordings.seq', 'recordings.doc', `recordings.${col} as sortValue`]), q).execute();
+    const more = rows.length > q.pageSize;
+    const pageRows = more ? rows.slice(0, q.pageSize) : rows;
+    const counted = await this.db.selectFrom(base.select('recordings.seq').limit(countCap + 1).as('capped'))
+      .select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const n = Number(counted.n);
+    const last = pageRows[pageRows.length - 1];
+    return {
+      items: pageRows.map(recordingFromRow),
+      total: Math.min(n, countCap),
+      totalEstimated: n > countCap,
+      ...(more && last ? { nextCursor: encodeCursor({ f: q.sort.field, d: q.sort.desc, v: Number(last.sortValue), s: Number(last.seq) }) } : {}),
+      ...(q.cursor ? {} : { page: q.page ?? 1 }),
+    };
+  }
+
+  async findByIdempotencyKey(accountId: string, key: string): Promise<string | null> {
+    const row = await this.db.selectFrom('idempotency').select('recording_id').where('account_id', '=', accountId).where('key', '=', key).executeTakeFirst();
+    return row?.recording_id ?? null;
+  }
+
+  async findDuplicate(accountId: string, ids: { sysCallId?: string; sipCallId?: string; callUuid?: string }, sha256: string): Promise<string | null> {
+    const conds = ([['sys_call_id', ids.sysCallId], ['sip_call_id', ids.sipCallId], ['call_uuid', ids.callUuid]] as const)
+      .filter((x): x is readonly ['sys_call_id' | 'sip_call_id' | 'call_uuid', string] => x[1] !== undefined);
+    if (conds.length === 0) return null;
+    const row = await this.db.selectFrom('recordings as r').innerJoin('media as m', 'm.recording_seq', 'r.seq')
+      .select('r.id').where('r.account_id', '=', accountId).where('r.deleted_at', 'is', null).where('m.sha256', '=', sha256)
+      .where((eb) => eb.or(conds.map(([c, v]) => eb(`r.${c}`, '=', v)))).executeTakeFirst();
+    return row?.id ?? null;
+  }
+
+  private static secret(row: Database['media']): MediaSecret {
+    return {
+      mediaId: row.id, blobKey: row.blob_key, size: Number(row.size), sha256: row.sha256, chunkSize: Number(row.chunk_size),
+      wrappedKey: row.wrapped_key, keyId: row.key_id,
+    };
+  }
+
+  async getMediaSecrets(accountId: string, recordingId: string): Promise<MediaSecret[]> {
+    const rows = await this.db.selectFrom('media as m').innerJoin('recordings as r', 'r.seq', 'm.recording_seq').selectAll('m')
+      .where('r.id', '=', recordingId).where('r.account_id', '=', accountId).where('r.deleted_at', 'is', null).execute();
+    return rows.map(SqlStore.secret);
+  }
+
+  destroyMediaKeys(rec: Recording, expectedRev: number): Promise<MediaSecret[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const seq = await this.writeDoc(trx, rec, expectedRev);
+      if (seq === null) throw conflict('the recording changed while deleting its media; try again');
+      const rows = await trx.selectFrom('media').selectAll().where('recording_seq', '=', seq).execute();
+      await trx.updateTable('media').set({ wrapped_key: null, key_id: null }).where('recording_seq', '=', seq).execute();
+      return rows.map(SqlStore.secret);
+    });
+  }
+
+  tombstone(accountId: string, id: string, deletedAt: string, deletedBy: string): Promise<MediaSecret[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('recordings').select(['seq', 'start_time', 'created_at']).where('id', '=', id)
+        .where('account_id', '=', accountId).where('deleted_at', 'is', null).executeTakeFirst();
+      if (!row) return [];
+      const seq = Number(row.seq);
+      const media = await trx.selectFrom('media').selectAll().where('recording_seq', '=', seq).execute();
+      const doc = { id, accountId, deleted: true, deletedAt, deletedBy, startTime: iso(row.start_time), createdAt: iso(row.created_at) };
+      await trx.updateTable('recordings').set({ deleted_at: Date.parse(deletedAt), doc: JSON.stringify(doc), owner_id: null, sys_call_id: null, sip_call_id: null, call_uuid: null })
+        .where('seq', '=', seq).execute();
+      await trx.deleteFrom('recording_parties').where('recording_seq', '=', seq).execute();
+      await trx.deleteFrom('recording_tags').where('recording_seq', '=', seq).execute();
+      await trx.updateTable('media').set({ wrapped_key: null, key_id: null }).where('recording_seq', '=', seq).execute();
+      return media.map(SqlStore.secret);
+    });
+  }
+
+  async listSigningKeys(): Promise<StoredSigningKey[]> {
+    const rows = await this.db.selectFrom('signing_keys').selectAll().orderBy('created_at', 'asc').execute();
+    return rows.map((r) => ({ kid: r.kid, wrappedKey: r.wrapped_key, keyId: r.key_id, createdAt: Number(r.created_at) }));
+  }
+
+  async addSigningKey(k: StoredSigningKey): Promise<void> {
+    await this.db.insertInto('signing_keys').values({ kid: k.kid, wrapped_key: k.wrappedKey, key_id: k.keyId, created_at: k.createdAt })
+      .onConflict((oc) => oc.column('kid').doNothing()).execute();
+  }
+
+  async addPendingBlob(blobKey: string): Promise<void> {
+    await this.db.insertInto('pending_blobs').values({ blob_key: blobKey, created_at: Date.now() }).execute();
+  }
+
+  async removePendingBlob(blobKey: string): Promise<void> {
+    await this.db.deleteFrom('pending_blobs').where('blob_key', '=', blobKey).execute();
+  }
+
+  async listPendingBlobs(): Promise<string[]> {
+    const rows = await this.db.selectFrom('pending_blobs').select('blob_key').execute();
+    return rows.map((r) => r.blob_key);
+  }
+
+  async keysNotUnder(keyId: string, limit: number) {
+    const rows = await this.db.selectFrom('media').select(['recording_seq', 'id', 'wrapped_key', 'key_id'])
+      .where('key_id', 'is not', null).where('key_id', '!=', keyId).limit(limit).execute();
+    return rows.map((r) => ({ recordingSeq: Number(r.recording_seq), mediaId: r.id, wrappedKey: r.wrapped_key!, keyId: r.key_id! }));
+  }
+
+  async setWrappedKey(recordingSeq: number, mediaId: string, oldKeyId: string, wrappedKey: string, keyId: string): Promise<void> {
+    await this.db.updateTable('media').set({ wrapped_key: wrappedKey, key_id: keyId })
+      .where('recording_seq', '=', recordingSeq).where('id', '=', mediaId).where('key_id', '=', oldKeyId).execute();
+  }
+}
