@@ -1,0 +1,154 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { MetadataStore, MediaSecret } from '../../src/store/port.js';
+import { newRecording } from '../../src/core/recordings.js';
+import type { Principal } from '../../src/core/principals.js';
+import type { Recording } from '../../src/core/model.js';
+import type { RecordingQuery } from '../../src/core/query.js';
+import type { RecordingInputBody } from '../../src/core/schemas.js';
+
+const by: Principal = { kind: 'client', id: 'cli_test', accountId: 'acc_a', scopes: new Set() };
+
+function rec(accountId: string, input: Partial<RecordingInputBody> & { startTime: string }): Recording {
+  return newRecording(accountId, input, [], { ...by, accountId }, new Date().toISOString());
+}
+
+const q = (filter: RecordingQuery['filter'], extra: Partial<RecordingQuery> = {}): RecordingQuery =>
+  ({ filter, sort: { field: 'startTime', desc: true }, pageSize: 100, ...extra });
+
+/**
+ * The metadata-store contract, run against every adapter (SQLite now; PostgreSQL runs the very
+ * same suite). `make` returns a fresh, migrated, empty store.
+ */
+export function metadataStoreConformance(name: string, make: () => Promise<MetadataStore>): void {
+  describe(`metadata store conformance: ${name}`, () => {
+    let store: MetadataStore;
+    const ids: Record<string, string> = {};
+
+    before(async () => {
+      store = await make();
+      for (const acc of ['acc_a', 'acc_b']) await store.createAccount({ id: acc, name: acc, settings: {}, createdAt: new Date().toISOString() });
+      const seed: Array<[string, Partial<RecordingInputBody> & { startTime: string }]> = [
+        ['in1', { startTime: '2026-01-01T10:00:00Z', callDirection: 'incoming', durationMs: 60_000, calling: { phoneNumber: '+1 (555) 010-0001' }, called: { upn: 'Alice@Acme.com' }, tags: [{ tagName: 'VIP' }] }],
+        ['in2', { startTime: '2026-01-02T10:00:00Z', callDirection: 'incoming', durationMs: 5_000, calling: { phoneNumber: '15550100002' }, sysCallId: 'sys-2' }],
+        ['out1', { startTime: '2026-01-03T10:00:00Z', callDirection: 'outgoing', durationMs: 120_000, calling: { upn: 'bob@acme.com' }, legalHold: true, tags: [{ tagName: 'complaint' }] }],
+        ['out2', { startTime: '2026-01-04T10:00:00Z', callDirection: 'outgoing', durationMs: 30_000, callType: 'pstn_p2p', ownerId: 'usr_owner' }],
+      ];
+      for (const [key, input] of seed) {
+        const r = rec('acc_a', input);
+        r.numericId = await store.insertRecording(r, []);
+        ids[key] = r.id;
+      }
+      const other = rec('acc_b', { startTime: '2026-01-01T10:00:00Z', callDirection: 'incoming' });
+      await store.insertRecording(other, []);
+      ids.other = other.id;
+    });
+    after(() => store.close());
+
+    const listed = async (filter: RecordingQuery['filter'], extra: Partial<RecordingQuery> = {}) =>
+      (await store.listRecordings('acc_a', q(filter, extra), 1000)).items.map((r) => r.id);
+
+    it('returns a stored recording with the same fields and a numeric id', async () => {
+      const got = await store.getRecording('acc_a', ids.in1!);
+      assert.ok(got);
+      assert.equal(got.callDirection, 'incoming');
+      assert.equal(got.called?.upn, 'Alice@Acme.com');
+      assert.ok(Number.isInteger(got.numericId) && got.numericId > 0);
+    });
+
+    it('never returns another account\'s recording', async () => {
+      assert.equal(await store.getRecording('acc_a', ids.other!), null);
+      assert.ok(!(await listed({})).includes(ids.other!));
+    });
+
+    it('filters by time window, direction, duration, legal hold, call type and owner', async () => {
+      assert.deepEqual(await listed({ from: Date.parse('2026-01-02T00:00:00Z'), to: Date.parse('2026-01-04T00:00:00Z') }), [ids.out1, ids.in2]);
+      assert.deepEqual(await listed({ callDirection: ['incoming'] }), [ids.in2, ids.in1]);
+      assert.deepEqual(await listed({ minDurationMs: 30_000, maxDurationMs: 60_000 }), [ids.out2, ids.in1]);
+      assert.deepEqual(await listed({ legalHold: true }), [ids.out1]);
+      assert.deepEqual(await listed({ callType: ['pstn_p2p'] }), [ids.out2]);
+      assert.deepEqual(await listed({ user: ['usr_owner'] }), [ids.out2]);
+    });
+
+    it('matches phone numbers by digits and users by case-insensitive upn', async () => {
+      assert.deepEqual(await listed({ phone: ['15550100001'] }), [ids.in1]);
+      assert.deepEqual(await listed({ phone: ['+1 555 010 0002', '1-555-010-0001'] }), [ids.in2, ids.in1]);
+      assert.deepEqual(await listed({ user: ['alice@acme.com'] }), [ids.in1]);
+    });
+
+    it('filters by tag regardless of case', async () => {
+      assert.deepEqual(await listed({ tag: ['vip'] }), [ids.in1]);
+      assert.deepEqual(await listed({ tag: ['COMPLAINT', 'vip'] }), [ids.out1, ids.in1]);
+    });
+
+    it('treats hostile filter values as plain data', async () => {
+      assert.deepEqual(await listed({ tag: ["x' OR '1'='1"] }), []);
+      assert.deepEqual(await listed({ user: ['"; DROP TABLE recordings; --'] }), []);
+      assert.equal((await listed({})).length, 4);
+    });
+
+    it('sorts both ways and pages with a cursor without gaps or repeats', async () => {
+      assert.deepEqual(await listed({}, { sort: { field: 'durationMs', desc: false } }), [ids.in2, ids.out2, ids.in1, ids.out1]);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listRecordings('acc_a', q({}, { pageSize: 3, ...(cursor ? { cursor } : {}) }), 1000);
+        seen.push(...page.items.map((r) => r.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      assert.deepEqual(seen, [ids.out2, ids.out1, ids.in2, ids.in1]);
+    });
+
+    it('counts exactly under the cap and marks the total estimated above it', async () => {
+      const exact = await store.listRecordings('acc_a', q({}, { pageSize: 1 }), 1000);
+      assert.equal(exact.total, 4);
+      assert.equal(exact.totalEstimated, false);
+      const capped = await store.listRecordings('acc_a', q({}, { pageSize: 1 }), 2);
+      assert.equal(capped.total, 2);
+      assert.equal(capped.totalEstimated, true);
+    });
+
+    it('refuses a stale revision and accepts the current one', async () => {
+      const rev = await store.getRevision('acc_a', ids.in2!);
+      const cur = await store.getRecording('acc_a', ids.in2!);
+      assert.ok(rev !== null && cur);
+      assert.equal(await store.updateRecording({ ...cur, legalHold: true }, rev), true);
+      assert.equal(await store.updateRecording({ ...cur, legalHold: false }, rev), false);
+      assert.equal((await store.getRecording('acc_a', ids.in2!))?.legalHold, true);
+      assert.deepEqual(await listed({ legalHold: true }), [ids.out1, ids.in2]);
+    });
+
+    it('keeps an idempotency key to one recording', async () => {
+      const a = rec('acc_a', { startTime: '2026-02-01T00:00:00Z' });
+      await store.insertRecording(a, [], 'key-1');
+      assert.equal(await store.findByIdempotencyKey('acc_a', 'key-1'), a.id);
+      await assert.rejects(store.insertRecording(rec('acc_a', { startTime: '2026-02-01T00:00:00Z' }), [], 'key-1'), { code: 'CONFLICT' });
+      assert.equal(await store.findByIdempotencyKey('acc_b', 'key-1'), null);
+    });
+
+    it('finds a duplicate by call id and media hash, and tombstones erase keys and personal data', async () => {
+      const secret: MediaSecret = { mediaId: 'm1', blobKey: 'media/acc_a/x/m1.aa', size: 3, sha256: 'ab'.repeat(32), chunkSize: 65536, wrappedKey: 'w', keyId: 'k' };
+      const r = rec('acc_a', { startTime: '2026-03-01T00:00:00Z', sipCallId: 'sip-9', calling: { phoneNumber: '999' } });
+      await store.addPendingBlob(secret.blobKey);
+      await store.insertRecording(r, [secret]);
+      assert.deepEqual(await store.listPendingBlobs(), []);
+      assert.equal(await store.findDuplicate('acc_a', { sipCallId: 'sip-9' }, secret.sha256), r.id);
+      assert.equal(await store.findDuplicate('acc_a', { sipCallId: 'other' }, secret.sha256), null);
+      const erased = await store.tombstone('acc_a', r.id, new Date().toISOString(), 'cli_test');
+      assert.equal(erased.length, 1);
+      assert.equal(await store.getRecording('acc_a', r.id), null);
+      assert.deepEqual(await listed({ phone: ['999'] }), []);
+      assert.deepEqual(await store.getMediaSecrets('acc_a', r.id), []);
+    });
+
+    it('lists keys wrapped under old master keys and rewraps them', async () => {
+      const r = rec('acc_a', { startTime: '2026-04-01T00:00:00Z' });
+      const seq = await store.insertRecording(r, [{ mediaId: 'm', blobKey: 'media/acc_a/y/m.bb', size: 1, sha256: 'cd'.repeat(32), chunkSize: 65536, wrappedKey: 'old', keyId: 'k-old' }]);
+      const todo = await store.keysNotUnder('k-new', 10);
+      assert.ok(todo.some((k) => k.recordingSeq === seq && k.keyId === 'k-old'));
+      await store.setWrappedKey(seq, 'm', 'k-old', 'new', 'k-new');
+      assert.equal((await store.keysNotUnder('k-new', 10)).filter((k) => k.recordingSeq === seq).length, 0);
+      assert.equal((await store.getMediaSecrets('acc_a', r.id))[0]?.wrappedKey, 'new');
+    });
+  });
+}
