@@ -5,6 +5,7 @@ import type { Vault } from '../context.js';
 import { notFound } from '../core/errors.js';
 import { bearerPrincipal } from './auth.js';
 import { sendError } from './errors.js';
+import { addStreamingBodies } from './openapi-extras.js';
 import { ErrorSchema, MediaFileSchema, RecordingSchema } from './native/schemas.js';
 import { recordingRoutes } from './native/recordings.js';
 import { uploadRoutes } from './native/upload.js';
@@ -39,6 +40,7 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
       info: { title: 'callvault native API', version: API_VERSION, description: 'Self-hosted vault for call and meeting recordings.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
+    transformObject: (documentObject) => addStreamingBodies((documentObject as { openapiObject: Record<string, unknown> }).openapiObject) as never,
     refResolver: { buildLocalReference: (json, _base, _frag, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   app.addSchema(ErrorSchema);
