@@ -50,7 +50,7 @@ export async function runAdmin(args: string[], flags: Flags, config: Config, out
         client.accountId = (await accountByName(s, flags.account)).id;
         await s.createClient(client);
       });
-      out({ account_id: client.accountId, client_id: client.id, client_secret: secret, scopes: client.scopes },
+      out({ account_id: client.accountId, client_id: client.id, client_secret: secret },
         `Client ${client.id} created with scopes ${client.scopes.join(' ')}.\nSecret (shown once, store it now): ${secret}`);
       return;
     }
