@@ -33,6 +33,10 @@ export type InsightsStatus = (typeof INSIGHTS_STATUSES)[number];
 export const MEDIA_KINDS = ['audio', 'video', 'screen'] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
 
+/** The Interaction Insights content.mediaType, derived from a recording's media kinds. */
+export const MEDIA_TYPES = ['none', 'audio', 'sharing', 'video', 'sharingAndVideo'] as const;
+export type MediaType = (typeof MEDIA_TYPES)[number];
+
 export const PLATFORM_TYPES = ['unspecified', 'microsoftTeams', 'siprec', 'zoom', 'ciscoWebex'] as const;
 export const RECORDING_SOURCES = ['nativeRecording', 'smartTapMigrated', 'thirdPartyMigrated'] as const;
 export const EVENT_TYPES = ['joined', 'left', 'dataAdded', 'dataUpdated', 'dataDeleted', 'pause', 'resume', 'hold', 'retrieve'] as const;

@@ -1,4 +1,19 @@
-import type { CallDirection, CallType, InsightsStatus, MediaStatus, TranscriptionStatus } from './model.js';
+import type {
+  CallDirection, CallType, InsightsStatus, MediaStatus, MediaType, PartyRole, ProfileType, ReleaseCause, TranscriptionStatus,
+} from './model.js';
+
+/**
+ * A condition on the parties of a call in given roles (e.g. the Interaction Insights
+ * `calling=`/`called=` filters): some party in one of `roles` matches every field given.
+ */
+export interface PartyFilter {
+  roles: Array<PartyRole | 'participant' | 'owner'>;
+  phone?: string[];
+  user?: string[];
+  /** Display names, case-insensitive exact. */
+  name?: string[];
+  extension?: string[];
+}
 
 /** Fields a list can be sorted on; every door maps its own sort names onto these. */
 export const SORT_FIELDS = ['startTime', 'releaseTime', 'durationMs', 'createdAt', 'updatedAt'] as const;
@@ -23,6 +38,17 @@ export interface RecordingFilter {
   legalHold?: boolean;
   sysCallId?: string[];
   sipCallId?: string[];
+  callUuid?: string[];
+  releaseCause?: ReleaseCause[];
+  profileType?: ProfileType[];
+  mediaType?: MediaType[];
+  /** Access group ids (any of). */
+  group?: string[];
+  /** Any party's extension. */
+  extension?: string[];
+  region?: string[];
+  /** Role-scoped party conditions, all of which must hold. */
+  parties?: PartyFilter[];
 }
 
 export interface RecordingQuery {

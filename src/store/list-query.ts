@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder, type Expression, type SqlBool, type SelectQueryBuilder } from 'kysely';
 import { invalid } from '../core/errors.js';
-import type { RecordingFilter, RecordingQuery, SortField } from '../core/query.js';
+import type { PartyFilter, RecordingFilter, RecordingQuery, SortField } from '../core/query.js';
 import type { Database } from './schema.js';
 import { phoneDigits } from './rows.js';
 
@@ -29,6 +29,18 @@ export function filterExpression(eb: Eb, accountId: string, f: RecordingFilter):
   if (f.legalHold !== undefined) c.push(eb('recordings.legal_hold', '=', f.legalHold ? 1 : 0));
   if (f.sysCallId?.length) c.push(eb('recordings.sys_call_id', 'in', f.sysCallId));
   if (f.sipCallId?.length) c.push(eb('recordings.sip_call_id', 'in', f.sipCallId));
+  if (f.callUuid?.length) c.push(eb('recordings.call_uuid', 'in', f.callUuid));
+  if (f.releaseCause?.length) c.push(eb('recordings.release_cause', 'in', f.releaseCause));
+  if (f.profileType?.length) c.push(eb('recordings.profile_type', 'in', f.profileType));
+  if (f.mediaType?.length) c.push(eb('recordings.media_type', 'in', f.mediaType));
+  if (f.region?.length) c.push(eb('recordings.region', 'in', f.region));
+  if (f.group?.length) {
+    const groups = f.group;
+    c.push(eb.exists(eb.selectFrom('recording_groups as g').select(sql.lit(1).as('one'))
+      .whereRef('g.recording_seq', '=', 'recordings.seq').where('g.group_id', 'in', groups)));
+  }
+  if (f.extension?.length) c.push(partyExists(eb, { roles: [], extension: f.extension }));
+  for (const pf of f.parties ?? []) c.push(partyExists(eb, pf));
   if (f.phone?.length) {
     const digits = f.phone.map(phoneDigits).filter((d) => d !== '');
     c.push(eb.exists(eb.selectFrom('recording_parties as p').select(sql.lit(1).as('one'))
@@ -46,6 +58,27 @@ export function filterExpression(eb: Eb, accountId: string, f: RecordingFilter):
       .whereRef('t.recording_seq', '=', 'recordings.seq').where('t.tag_lc', 'in', tags)));
   }
   return eb.and(c);
+}
+
+/** EXISTS a party row (in the given roles, if any) matching every given field. */
+function partyExists(eb: Eb, pf: PartyFilter): Expression<SqlBool> {
+  return eb.exists(eb.selectFrom('recording_parties as pf').select(sql.lit(1).as('one'))
+    .whereRef('pf.recording_seq', '=', 'recordings.seq')
+    .where((w) => {
+      const c: Expression<SqlBool>[] = [];
+      if (pf.roles.length) c.push(w('pf.role', 'in', pf.roles));
+      if (pf.phone?.length) {
+        const digits = pf.phone.map(phoneDigits).filter((d) => d !== '');
+        c.push(w('pf.phone_digits', 'in', digits.length ? digits : ['-']));
+      }
+      if (pf.user?.length) {
+        const users = pf.user;
+        c.push(w.or([w('pf.upn_lc', 'in', users.map((x) => x.toLowerCase())), w('pf.user_id', 'in', users)]));
+      }
+      if (pf.name?.length) c.push(w('pf.name_lc', 'in', pf.name.map((x) => x.toLowerCase())));
+      if (pf.extension?.length) c.push(w('pf.extension', 'in', pf.extension));
+      return w.and(c);
+    }));
 }
 
 interface CursorState { v: number; s: number; f: SortField; d: boolean }

@@ -25,6 +25,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           call_direction TEXT NOT NULL, call_type TEXT NOT NULL, release_cause TEXT, profile_type TEXT NOT NULL,
           sys_call_id TEXT, sip_call_id TEXT, call_uuid TEXT,
           media_status TEXT NOT NULL, transcription_status TEXT NOT NULL, insights_status TEXT NOT NULL,
+          media_type TEXT NOT NULL DEFAULT 'none', region TEXT,
           legal_hold INTEGER NOT NULL, non_delete INTEGER NOT NULL, expires ${bigint},
           created_at ${bigint} NOT NULL, updated_at ${bigint} NOT NULL, deleted_at ${bigint}, doc TEXT NOT NULL)`);
         for (const col of ['start_time', 'release_time', 'duration_ms', 'created_at', 'updated_at']) {
@@ -35,11 +36,16 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         }
         await run(`CREATE INDEX recordings_expires ON recordings (expires) WHERE expires IS NOT NULL`);
         await run(`CREATE TABLE recording_parties (recording_seq ${bigint} NOT NULL REFERENCES recordings(seq) ON DELETE CASCADE,
-          account_id TEXT NOT NULL, role TEXT NOT NULL, upn_lc TEXT, user_id TEXT, phone_digits TEXT)`);
+          account_id TEXT NOT NULL, role TEXT NOT NULL, upn_lc TEXT, user_id TEXT, phone_digits TEXT, extension TEXT, name_lc TEXT)`);
         await run(`CREATE INDEX parties_recording ON recording_parties (recording_seq)`);
         await run(`CREATE INDEX parties_phone ON recording_parties (account_id, phone_digits)`);
         await run(`CREATE INDEX parties_upn ON recording_parties (account_id, upn_lc)`);
         await run(`CREATE INDEX parties_user ON recording_parties (account_id, user_id)`);
+        await run(`CREATE INDEX parties_extension ON recording_parties (account_id, extension)`);
+        await run(`CREATE TABLE recording_groups (recording_seq ${bigint} NOT NULL REFERENCES recordings(seq) ON DELETE CASCADE,
+          account_id TEXT NOT NULL, group_id TEXT NOT NULL)`);
+        await run(`CREATE INDEX groups_recording ON recording_groups (recording_seq)`);
+        await run(`CREATE INDEX groups_group ON recording_groups (account_id, group_id)`);
         await run(`CREATE TABLE recording_tags (recording_seq ${bigint} NOT NULL REFERENCES recordings(seq) ON DELETE CASCADE,
           account_id TEXT NOT NULL, tag_lc TEXT NOT NULL)`);
         await run(`CREATE INDEX tags_recording ON recording_tags (recording_seq)`);

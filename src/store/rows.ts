@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
-import { partiesOf, type Recording } from '../core/model.js';
-import type { RecordingPartiesTable, RecordingsTable, RecordingTagsTable } from './schema.js';
+import { partiesOf, type MediaType, type Recording } from '../core/model.js';
+import type { RecordingGroupsTable, RecordingPartiesTable, RecordingsTable, RecordingTagsTable } from './schema.js';
 
 /** Digits only, so every spelling of a phone number compares equal. */
 export function phoneDigits(s: string): string {
@@ -31,6 +31,8 @@ export function recordingColumns(r: Recording, rev: number): Omit<Insertable<Rec
     media_status: r.mediaStatus,
     transcription_status: r.transcriptionStatus,
     insights_status: r.insightsStatus,
+    media_type: mediaTypeOf(r),
+    region: r.region ?? null,
     legal_hold: r.legalHold ? 1 : 0,
     non_delete: r.nonDelete ? 1 : 0,
     expires: ms(r.expires),
@@ -52,9 +54,11 @@ export function partyRows(r: Recording, seq: number): RecordingPartiesTable[] {
       upn_lc: party.upn ? party.upn.toLowerCase() : null,
       user_id: party.id ?? null,
       phone_digits: digits === '' ? null : digits,
+      extension: party.extension ?? null,
+      name_lc: party.displayName ? party.displayName.toLowerCase() : null,
     });
   }
-  if (r.ownerId) rows.push({ recording_seq: seq, account_id: r.accountId, role: 'owner', upn_lc: null, user_id: r.ownerId, phone_digits: null });
+  if (r.ownerId) rows.push({ recording_seq: seq, account_id: r.accountId, role: 'owner', upn_lc: null, user_id: r.ownerId, phone_digits: null, extension: null, name_lc: null });
   return rows;
 }
 
@@ -68,6 +72,21 @@ export function tagRows(r: Recording, seq: number): RecordingTagsTable[] {
     rows.push({ recording_seq: seq, account_id: r.accountId, tag_lc: lc });
   }
   return rows;
+}
+
+export function groupRows(r: Recording, seq: number): RecordingGroupsTable[] {
+  return [...new Set(r.accessGroups.map((g) => g.id))].map((group_id) => ({ recording_seq: seq, account_id: r.accountId, group_id }));
+}
+
+/** The Interaction Insights content.mediaType of a recording, from its live media files. */
+export function mediaTypeOf(r: Pick<Recording, 'media'>): MediaType {
+  const live = r.media.filter((m) => m.status !== 'deleted');
+  const has = (k: string) => live.some((m) => m.kind === k);
+  if (has('screen') && has('video')) return 'sharingAndVideo';
+  if (has('screen')) return 'sharing';
+  if (has('video')) return 'video';
+  if (has('audio')) return 'audio';
+  return 'none';
 }
 
 export function recordingFromRow(row: { seq: number; doc: string }): Recording {

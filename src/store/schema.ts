@@ -32,6 +32,8 @@ export interface RecordingsTable {
   media_status: string;
   transcription_status: string;
   insights_status: string;
+  media_type: Generated<string>;
+  region: string | null;
   legal_hold: number;
   non_delete: number;
   expires: number | null;
@@ -44,7 +46,10 @@ export interface RecordingsTable {
 export interface RecordingPartiesTable {
   recording_seq: number; account_id: string; role: string;
   upn_lc: string | null; user_id: string | null; phone_digits: string | null;
+  extension: string | null; name_lc: string | null;
 }
+
+export interface RecordingGroupsTable { recording_seq: number; account_id: string; group_id: string }
 
 export interface RecordingTagsTable { recording_seq: number; account_id: string; tag_lc: string }
 
@@ -70,6 +75,7 @@ export interface Database {
   recordings: RecordingsTable;
   recording_parties: RecordingPartiesTable;
   recording_tags: RecordingTagsTable;
+  recording_groups: RecordingGroupsTable;
   media: MediaTable;
   idempotency: IdempotencyTable;
   pending_blobs: PendingBlobsTable;

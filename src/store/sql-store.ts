@@ -6,7 +6,7 @@ import type { Account, ApiClient, Scope, User } from '../core/principals.js';
 import type { MediaSecret, MetadataStore, StoredSigningKey } from './port.js';
 import type { Database } from './schema.js';
 import { migrationProvider, type Dialect } from './migrations.js';
-import { partyRows, recordingColumns, recordingFromRow, tagRows } from './rows.js';
+import { groupRows, partyRows, recordingColumns, recordingFromRow, tagRows } from './rows.js';
 import { applyPaging, encodeCursor, filterExpression, sortColumn } from './list-query.js';
 
 const iso = (ms: number | null): string | undefined => (ms === null ? undefined : new Date(Number(ms)).toISOString());
@@ -98,6 +98,9 @@ export class SqlStore implements MetadataStore {
   private async writeIndexes(trx: Transaction<Database>, rec: Recording, seq: number): Promise<void> {
     await trx.deleteFrom('recording_parties').where('recording_seq', '=', seq).execute();
     await trx.deleteFrom('recording_tags').where('recording_seq', '=', seq).execute();
+    await trx.deleteFrom('recording_groups').where('recording_seq', '=', seq).execute();
+    const groups = groupRows(rec, seq);
+    if (groups.length) await trx.insertInto('recording_groups').values(groups).execute();
     const parties = partyRows(rec, seq);
     if (parties.length) await trx.insertInto('recording_parties').values(parties).execute();
     const tags = tagRows(rec, seq);
@@ -238,6 +241,7 @@ export class SqlStore implements MetadataStore {
         .where('seq', '=', seq).execute();
       await trx.deleteFrom('recording_parties').where('recording_seq', '=', seq).execute();
       await trx.deleteFrom('recording_tags').where('recording_seq', '=', seq).execute();
+      await trx.deleteFrom('recording_groups').where('recording_seq', '=', seq).execute();
       await trx.updateTable('media').set({ wrapped_key: null, key_id: null }).where('recording_seq', '=', seq).execute();
       return media.map(SqlStore.secret);
     });

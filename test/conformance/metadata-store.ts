@@ -29,9 +29,15 @@ export function metadataStoreConformance(name: string, make: () => Promise<Metad
       store = await make();
       for (const acc of ['acc_a', 'acc_b']) await store.createAccount({ id: acc, name: acc, settings: {}, createdAt: new Date().toISOString() });
       const seed: Array<[string, Partial<RecordingInputBody> & { startTime: string }]> = [
-        ['in1', { startTime: '2026-01-01T10:00:00Z', callDirection: 'incoming', durationMs: 60_000, calling: { phoneNumber: '+1 (555) 010-0001' }, called: { upn: 'Alice@Acme.com' }, tags: [{ tagName: 'VIP' }] }],
+        ['in1', {
+          startTime: '2026-01-01T10:00:00Z', callDirection: 'incoming', durationMs: 60_000, calling: { phoneNumber: '+1 (555) 010-0001', displayName: 'Carol Customer' },
+          called: { upn: 'Alice@Acme.com', extension: '201' }, tags: [{ tagName: 'VIP' }], accessGroups: [{ id: 'g-sales' }], releaseCause: 'abandoned',
+        }],
         ['in2', { startTime: '2026-01-02T10:00:00Z', callDirection: 'incoming', durationMs: 5_000, calling: { phoneNumber: '15550100002' }, sysCallId: 'sys-2' }],
-        ['out1', { startTime: '2026-01-03T10:00:00Z', callDirection: 'outgoing', durationMs: 120_000, calling: { upn: 'bob@acme.com' }, legalHold: true, tags: [{ tagName: 'complaint' }] }],
+        ['out1', {
+          startTime: '2026-01-03T10:00:00Z', callDirection: 'outgoing', durationMs: 120_000, calling: { upn: 'bob@acme.com' }, called: { phoneNumber: '+1 555 010 0001' },
+          legalHold: true, tags: [{ tagName: 'complaint' }], profileType: 'recordOnDemand',
+        }],
         ['out2', { startTime: '2026-01-04T10:00:00Z', callDirection: 'outgoing', durationMs: 30_000, callType: 'pstn_p2p', ownerId: 'usr_owner' }],
       ];
       for (const [key, input] of seed) {
@@ -71,9 +77,27 @@ export function metadataStoreConformance(name: string, make: () => Promise<Metad
     });
 
     it('matches phone numbers by digits and users by case-insensitive upn', async () => {
-      assert.deepEqual(await listed({ phone: ['15550100001'] }), [ids.in1]);
-      assert.deepEqual(await listed({ phone: ['+1 555 010 0002', '1-555-010-0001'] }), [ids.in2, ids.in1]);
+      assert.deepEqual(await listed({ phone: ['15550100002'] }), [ids.in2]);
+      assert.deepEqual(await listed({ phone: ['+1 555 010 0002', '1-555-010-0001'] }), [ids.out1, ids.in2, ids.in1]);
       assert.deepEqual(await listed({ user: ['alice@acme.com'] }), [ids.in1]);
+    });
+
+    it('filters by release cause, recording type, media type, access group and extension', async () => {
+      assert.deepEqual(await listed({ releaseCause: ['abandoned'] }), [ids.in1]);
+      assert.deepEqual(await listed({ profileType: ['recordOnDemand'] }), [ids.out1]);
+      assert.equal((await listed({ mediaType: ['none'] })).length, 4);
+      assert.deepEqual(await listed({ mediaType: ['audio'] }), []);
+      assert.deepEqual(await listed({ group: ['g-sales'] }), [ids.in1]);
+      assert.deepEqual(await listed({ extension: ['201'] }), [ids.in1]);
+    });
+
+    it('scopes party conditions to roles', async () => {
+      // The same number calls in in1 and is called in out1.
+      assert.deepEqual(await listed({ phone: ['15550100001'] }), [ids.out1, ids.in1]);
+      assert.deepEqual(await listed({ parties: [{ roles: ['calling'], phone: ['15550100001'] }] }), [ids.in1]);
+      assert.deepEqual(await listed({ parties: [{ roles: ['called'], phone: ['15550100001'] }] }), [ids.out1]);
+      assert.deepEqual(await listed({ parties: [{ roles: ['calling'], name: ['carol customer'] }, { roles: ['called'], user: ['ALICE@acme.com'] }] }), [ids.in1]);
+      assert.deepEqual(await listed({ parties: [{ roles: ['calling'], user: ['alice@acme.com'] }] }), []);
     });
 
     it('filters by tag regardless of case', async () => {

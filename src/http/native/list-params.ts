@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { invalid } from '../../core/errors.js';
 import {
-  CALL_DIRECTIONS, CALL_TYPES, INSIGHTS_STATUSES, MEDIA_STATUSES, TRANSCRIPTION_STATUSES,
+  CALL_DIRECTIONS, CALL_TYPES, INSIGHTS_STATUSES, MEDIA_STATUSES, MEDIA_TYPES, PROFILE_TYPES, RELEASE_CAUSES, TRANSCRIPTION_STATUSES,
 } from '../../core/model.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SORT_FIELDS, type RecordingQuery, type SortField } from '../../core/query.js';
 
@@ -20,6 +20,11 @@ export const ListParamsSchema = Type.Object({
   mediaStatus: List('Media statuses'),
   transcriptionStatus: List('Transcription statuses'),
   insightsStatus: List('Insights statuses'),
+  releaseCause: List('Release causes'),
+  profileType: List('Recording types: fullTime, recordOnDemand, saveOnDemand, none'),
+  mediaType: List('Media types: none, audio, sharing, video, sharingAndVideo'),
+  group: List('Access group ids'),
+  extension: List("Any party's extension"),
   sysCallId: List('System call ids'),
   sipCallId: List('SIP Call-IDs'),
   minDurationMs: Type.Optional(Type.Integer({ minimum: 0 })),
@@ -67,6 +72,11 @@ export function toRecordingQuery(p: ListParams): RecordingQuery {
   set('mediaStatus', values('mediaStatus', p.mediaStatus, MEDIA_STATUSES));
   set('transcriptionStatus', values('transcriptionStatus', p.transcriptionStatus, TRANSCRIPTION_STATUSES));
   set('insightsStatus', values('insightsStatus', p.insightsStatus, INSIGHTS_STATUSES));
+  set('releaseCause', values('releaseCause', p.releaseCause, RELEASE_CAUSES));
+  set('profileType', values('profileType', p.profileType, PROFILE_TYPES));
+  set('mediaType', values('mediaType', p.mediaType, MEDIA_TYPES));
+  set('group', values('group', p.group));
+  set('extension', values('extension', p.extension));
   set('sysCallId', values('sysCallId', p.sysCallId));
   set('sipCallId', values('sipCallId', p.sipCallId));
   set('minDurationMs', p.minDurationMs);
