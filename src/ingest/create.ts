@@ -27,6 +27,8 @@ export class IngestService {
   constructor(private readonly store: MetadataStore, private readonly intake: MediaIntake, private readonly maxMediaPerUpload: number) {}
 
   async existing(p: Principal, idempotencyKey: string): Promise<Recording | null> {
+    // A replay answers a write: without the write scope it must not hand out the recording.
+    requireScope(p, 'recordings:write');
     const id = await this.store.findByIdempotencyKey(p.accountId, idempotencyKey);
     return id ? this.store.getRecording(p.accountId, id) : null;
   }

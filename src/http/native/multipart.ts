@@ -47,12 +47,27 @@ export async function* multipartParts(req: IncomingMessage, limits: { maxJsonByt
   } catch (err) {
     throw invalid(`malformed multipart request: ${(err as Error).message}`);
   }
+  // File streams not yet fully read: if the client goes away, busboy never ends them, so they are failed here.
+  const open = new Set<Readable>();
   bb.on('field', (name, value, info) => push({ t: 'field', name, value, truncated: info.valueTruncated }));
-  bb.on('file', (name, stream, info) => push({ t: 'file', name, stream, mimeType: info.mimeType, ...(info.filename ? { fileName: info.filename } : {}) }));
+  bb.on('file', (name, stream, info) => {
+    open.add(stream);
+    stream.once('end', () => open.delete(stream)).once('close', () => open.delete(stream));
+    push({ t: 'file', name, stream, mimeType: info.mimeType, ...(info.filename ? { fileName: info.filename } : {}) });
+  });
   bb.on('error', (err) => push({ t: 'error', err }));
   bb.on('filesLimit', () => push({ t: 'error', err: invalid(`an upload may carry at most ${limits.maxParts} media files`) }));
   bb.on('close', () => push({ t: 'end' }));
-  req.on('aborted', () => push({ t: 'error', err: invalid('the upload was aborted by the client') }));
+  const aborted = () => {
+    const err = invalid('the upload was aborted by the client');
+    for (const s of open) s.destroy(err);
+    open.clear();
+    push({ t: 'error', err });
+  };
+  req.on('aborted', aborted);
+  req.on('close', () => {
+    if (!req.complete) aborted();
+  });
   req.pipe(bb);
   try {
     for (;;) {

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Vault } from '../../context.js';
-import { invalid, unsupportedMedia } from '../../core/errors.js';
+import { invalid, tooLarge, unsupportedMedia } from '../../core/errors.js';
 import type { Recording } from '../../core/model.js';
 import type { UploadPart } from '../../ingest/create.js';
 import { principalOf } from '../auth.js';
@@ -35,6 +35,8 @@ async function* jsonOnly(body: unknown): AsyncGenerator<UploadPart> {
  */
 export function uploadRoutes(app: FastifyInstance, vault: Vault): void {
   const passThrough = (_req: unknown, _payload: unknown, done: (err: Error | null, body?: unknown) => void) => done(null);
+  // Fastify's built-in JSON and text parsers would consume the body before the handler streams it.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('multipart/form-data', passThrough);
   app.addContentTypeParser('*', passThrough);
 
@@ -100,7 +102,7 @@ async function readJson(stream: NodeJS.ReadableStream, max: number): Promise<unk
   let size = 0;
   for await (const c of stream) {
     size += (c as Buffer).length;
-    if (size > max) throw invalid(`the JSON body is larger than ${max} bytes`);
+    if (size > max) throw tooLarge(`the JSON body is larger than ${max} bytes`);
     chunks.push(c as Buffer);
   }
   try {
