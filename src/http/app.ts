@@ -31,6 +31,10 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
     },
     bodyLimit: vault.config.limits.maxJsonBytes,
     routerOptions: { maxParamLength: 256 },
+    // Refusals from the router itself (bad URL encoding, over-long ids) get the envelope too.
+    frameworkErrors: (err, req, reply) => {
+      void sendError(err, req, reply);
+    },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
 

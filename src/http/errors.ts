@@ -46,6 +46,7 @@ export function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply
   const vErr = toVaultError(err);
   if (vErr.status >= 500) req.log.error({ err }, 'request failed');
   const { status, body, headers } = format(vErr, req);
+  reply.header('x-request-id', req.id);
   if (headers) reply.headers(headers);
   if (statusOf[vErr.code] === 401) reply.header('www-authenticate', 'Bearer');
   return reply.code(status).type('application/json').send(body);
