@@ -8,6 +8,8 @@ import { IngestService } from './ingest/create.js';
 import { RecordingService } from './core/recordings.js';
 import { MediaService } from './core/media-access.js';
 import { SigningKeys } from './auth/signing-keys.js';
+import { newId } from './auth/secrets.js';
+import { Janitor } from './ingest/janitor.js';
 import { AuthService } from './auth/service.js';
 
 /** Everything a running vault is made of, built once from the config and passed down. */
@@ -42,16 +44,19 @@ export async function openKeyRing(config: Config, log: Log): Promise<KeyRing> {
 export async function openVault(config: Config, log: Log): Promise<Vault> {
   const keys = await openKeyRing(config, log);
   const store = await openStore(config.database);
+  const nodeId = newId('node', 8);
   const blobs = createBlobStore(config.blobs);
+  blobs.setWriterId(nodeId);
   await blobs.init();
   const sealed = new SealedBlobs(blobs, keys);
   const tools = await resolveMediaTools({
     ...(config.media.ffmpegPath ? { ffmpegPath: config.media.ffmpegPath } : {}),
     ...(config.media.ffprobePath ? { ffprobePath: config.media.ffprobePath } : {}),
   });
-  const intake = new MediaIntake(store, sealed, tools, config.limits);
-  const swept = await intake.sweepPending();
-  if (swept > 0) log.warn(`Removed ${swept} media object(s) left by uploads interrupted before the last shutdown`);
+  const intake = new MediaIntake(store, sealed, tools, config.limits, nodeId);
+  const janitor = new Janitor(store, blobs, intake, nodeId);
+  const swept = await janitor.start();
+  if (swept > 0) log.warn(`Removed ${swept} object(s) left by uploads that a stopped process had not finished`);
   const signingKeys = new SigningKeys(store, keys);
   await signingKeys.load();
   return {
@@ -60,6 +65,9 @@ export async function openVault(config: Config, log: Log): Promise<Vault> {
     recordings: new RecordingService(store, { erase: (s) => intake.discard(s.map((x) => x.blobKey)) }, config.limits.exactCountCap),
     media: new MediaService(store, sealed),
     auth: new AuthService(store, signingKeys, config.auth.tokenTtlSeconds),
-    close: () => store.close(),
+    async close() {
+      await janitor.stop().catch(() => undefined);
+      await store.close();
+    },
   };
 }

@@ -34,8 +34,8 @@ const errno = (e: unknown): string | undefined => (e as NodeJS.ErrnoException | 
  * Blobs as files under `root`, one file per key. A write goes to `<root>/.tmp/<random>`, is
  * fsynced and renamed into place, so readers only ever see complete objects.
  *
- * `init()` deletes everything in `.tmp`: run it at boot, before any process sharing the same
- * root starts uploading, or it will cut off that process's uploads in flight.
+ * Temp files are named `<writerId>~<random>`, so `sweepInterrupted` removes only the
+ * leftovers of writers that are gone, never another live process's uploads in flight.
  */
 export class DiskBlobStore implements BlobStore {
   readonly kind = 'disk';
@@ -49,16 +49,41 @@ export class DiskBlobStore implements BlobStore {
     this.readBlock = opts.readBlockSize ?? DEFAULT_READ_BLOCK;
   }
 
+  private writerId = 'w';
+
+  setWriterId(id: string): void {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new RangeError('writer id must be 1-64 of [A-Za-z0-9_-]');
+    this.writerId = id;
+  }
+
   async init(): Promise<void> {
     await mkdir(this.root, { recursive: true, mode: DIR_MODE });
-    await rm(this.tmpDir, { recursive: true, force: true });
-    await mkdir(this.tmpDir, { mode: DIR_MODE });
+    await mkdir(this.tmpDir, { recursive: true, mode: DIR_MODE });
+  }
+
+  async sweepInterrupted(isLive: (writerId: string) => boolean): Promise<number> {
+    let removed = 0;
+    let names: string[];
+    try {
+      names = await readdir(this.tmpDir);
+    } catch (e) {
+      if (errno(e) === 'ENOENT') return 0;
+      throw e;
+    }
+    for (const name of names) {
+      const sep = name.indexOf('~');
+      const writer = sep > 0 ? name.slice(0, sep) : '';
+      if (writer === this.writerId || (writer !== '' && isLive(writer))) continue;
+      await rm(join(this.tmpDir, name), { recursive: true, force: true });
+      removed++;
+    }
+    return removed;
   }
 
   async put(key: string, body: BlobBody): Promise<{ size: number }> {
     guardBody(body);
     const dest = this.pathOf(key);
-    const tmp = join(this.tmpDir, randomBytes(16).toString('hex'));
+    const tmp = join(this.tmpDir, `${this.writerId}~${randomBytes(12).toString('hex')}`);
     let size: number;
     try {
       const fh = await this.openTemp(tmp);

@@ -22,8 +22,15 @@ export type BlobBody = AsyncIterable<Uint8Array> | NodeJS.ReadableStream;
  */
 export interface BlobStore {
   readonly kind: string;
-  /** Creates folders and removes leftovers of interrupted writes; called once at boot. */
+  /** Creates folders; called once at boot. */
   init(): Promise<void>;
+  /**
+   * Removes leftovers of interrupted writes made by writers that are gone. `isLive(writerId)`
+   * tells whether the process that began a write still runs; the store's own writer id is
+   * set with `setWriterId`. Safe to call while other processes write to the same store.
+   */
+  sweepInterrupted(isLive: (writerId: string) => boolean): Promise<number>;
+  setWriterId(id: string): void;
   /** Atomic: the object is visible only once complete; on error or abort nothing is left. */
   put(key: string, body: BlobBody): Promise<{ size: number }>;
   get(key: string, range?: ByteRange): Promise<NodeJS.ReadableStream>;

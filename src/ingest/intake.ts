@@ -36,11 +36,13 @@ export class MediaIntake {
     private readonly sealed: SealedBlobs,
     private readonly tools: { ffprobe: string },
     private readonly limits: IntakeLimits,
+    /** This process's id, recorded with every blob it starts writing. */
+    private readonly nodeId: string,
   ) {}
 
   async ingest(accountId: string, recordingId: string, mediaId: string, source: Readable, hints: MediaHints): Promise<IngestedMedia> {
     const blobKey = blobKeyFor(accountId, recordingId, mediaId);
-    await this.store.addPendingBlob(blobKey);
+    await this.store.addPendingBlob(blobKey, this.nodeId);
     const probe = startProbe(this.tools, {
       ...(hints.raw ? { raw: hints.raw } : {}),
       ...(hints.declaredType ? { declaredType: hints.declaredType } : {}),
@@ -100,13 +102,6 @@ export class MediaIntake {
       await this.sealed.delete(key).catch(() => undefined);
       await this.store.removePendingBlob(key);
     }
-  }
-
-  /** At boot: anything still pending was interrupted mid-upload; remove it. */
-  async sweepPending(): Promise<number> {
-    const keys = await this.store.listPendingBlobs();
-    await this.discard(keys);
-    return keys.length;
   }
 }
 

@@ -59,7 +59,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await run(`CREATE TABLE idempotency (account_id TEXT NOT NULL, key TEXT NOT NULL, recording_id TEXT NOT NULL,
           created_at ${bigint} NOT NULL, PRIMARY KEY (account_id, key))`);
         await run(`CREATE TABLE signing_keys (kid TEXT PRIMARY KEY, wrapped_key TEXT NOT NULL, key_id TEXT NOT NULL, created_at ${bigint} NOT NULL)`);
-        await run(`CREATE TABLE pending_blobs (blob_key TEXT PRIMARY KEY, created_at ${bigint} NOT NULL)`);
+        await run(`CREATE TABLE nodes (id TEXT PRIMARY KEY, host TEXT NOT NULL, pid INTEGER NOT NULL, started_at ${bigint} NOT NULL, seen_at ${bigint} NOT NULL)`);
+        await run(`CREATE TABLE pending_blobs (blob_key TEXT PRIMARY KEY, node_id TEXT NOT NULL DEFAULT '', created_at ${bigint} NOT NULL)`);
       },
     },
   };

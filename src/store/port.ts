@@ -14,6 +14,9 @@ export interface MediaSecret {
   keyId: string | null;
 }
 
+/** A running server process (for sweeping what dead ones left behind). */
+export interface NodeInfo { id: string; host: string; pid: number; startedAt: number; seenAt: number }
+
 /** A token signing secret, wrapped by a master key. */
 export interface StoredSigningKey { kid: string; wrappedKey: string; keyId: string; createdAt: number }
 
@@ -53,9 +56,14 @@ export interface MetadataStore {
   listSigningKeys(): Promise<StoredSigningKey[]>;
   addSigningKey(k: StoredSigningKey): Promise<void>;
 
-  addPendingBlob(blobKey: string): Promise<void>;
+  /** Marks a blob as being written by a node; the row goes in the transaction that records it. */
+  addPendingBlob(blobKey: string, nodeId: string): Promise<void>;
   removePendingBlob(blobKey: string): Promise<void>;
-  listPendingBlobs(): Promise<string[]>;
+  listPendingBlobs(): Promise<Array<{ blobKey: string; nodeId: string }>>;
+
+  upsertNode(n: NodeInfo): Promise<void>;
+  listNodes(): Promise<NodeInfo[]>;
+  removeNode(id: string): Promise<void>;
 
   /** Wrapped data keys not under the given master key id, for rotation. */
   keysNotUnder(keyId: string, limit: number): Promise<Array<{ recordingSeq: number; mediaId: string; wrappedKey: string; keyId: string }>>;

@@ -62,7 +62,10 @@ export interface MediaTable {
 export interface IdempotencyTable { account_id: string; key: string; recording_id: string; created_at: number }
 
 /** Blobs being written: removed in the transaction that records the media, swept at boot. */
-export interface PendingBlobsTable { blob_key: string; created_at: number }
+export interface PendingBlobsTable { blob_key: string; node_id: Generated<string>; created_at: number }
+
+/** Running server processes, with a heartbeat, so leftovers of dead ones can be swept safely. */
+export interface NodesTable { id: string; host: string; pid: number; started_at: number; seen_at: number }
 
 /** Token signing secrets, stored wrapped by the master key. */
 export interface SigningKeysTable { kid: string; wrapped_key: string; key_id: string; created_at: number }
@@ -79,4 +82,5 @@ export interface Database {
   media: MediaTable;
   idempotency: IdempotencyTable;
   pending_blobs: PendingBlobsTable;
+  nodes: NodesTable;
 }

@@ -3,7 +3,7 @@ import { conflict } from '../core/errors.js';
 import type { Recording } from '../core/model.js';
 import type { Page, RecordingQuery } from '../core/query.js';
 import type { Account, ApiClient, Scope, User } from '../core/principals.js';
-import type { MediaSecret, MetadataStore, StoredSigningKey } from './port.js';
+import type { MediaSecret, MetadataStore, NodeInfo, StoredSigningKey } from './port.js';
 import type { Database } from './schema.js';
 import { migrationProvider, type Dialect } from './migrations.js';
 import { groupRows, partyRows, recordingColumns, recordingFromRow, tagRows } from './rows.js';
@@ -257,17 +257,31 @@ export class SqlStore implements MetadataStore {
       .onConflict((oc) => oc.column('kid').doNothing()).execute();
   }
 
-  async addPendingBlob(blobKey: string): Promise<void> {
-    await this.db.insertInto('pending_blobs').values({ blob_key: blobKey, created_at: Date.now() }).execute();
+  async addPendingBlob(blobKey: string, nodeId: string): Promise<void> {
+    await this.db.insertInto('pending_blobs').values({ blob_key: blobKey, node_id: nodeId, created_at: Date.now() }).execute();
   }
 
   async removePendingBlob(blobKey: string): Promise<void> {
     await this.db.deleteFrom('pending_blobs').where('blob_key', '=', blobKey).execute();
   }
 
-  async listPendingBlobs(): Promise<string[]> {
-    const rows = await this.db.selectFrom('pending_blobs').select('blob_key').execute();
-    return rows.map((r) => r.blob_key);
+  async listPendingBlobs(): Promise<Array<{ blobKey: string; nodeId: string }>> {
+    const rows = await this.db.selectFrom('pending_blobs').select(['blob_key', 'node_id']).execute();
+    return rows.map((r) => ({ blobKey: r.blob_key, nodeId: r.node_id }));
+  }
+
+  async upsertNode(n: NodeInfo): Promise<void> {
+    await this.db.insertInto('nodes').values({ id: n.id, host: n.host, pid: n.pid, started_at: n.startedAt, seen_at: n.seenAt })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ seen_at: n.seenAt })).execute();
+  }
+
+  async listNodes(): Promise<NodeInfo[]> {
+    const rows = await this.db.selectFrom('nodes').selectAll().execute();
+    return rows.map((r) => ({ id: r.id, host: r.host, pid: Number(r.pid), startedAt: Number(r.started_at), seenAt: Number(r.seen_at) }));
+  }
+
+  async removeNode(id: string): Promise<void> {
+    await this.db.deleteFrom('nodes').where('id', '=', id).execute();
   }
 
   async keysNotUnder(keyId: string, limit: number) {

@@ -17,15 +17,19 @@ const newRoot = () => join(base, `store-${n++}`);
 blobStoreConformance('disk', async () => new DiskBlobStore(newRoot()));
 
 void describe('DiskBlobStore', () => {
-  void it('init() removes temp files left by an interrupted upload and keeps stored objects', async () => {
+  void it('sweeps temp files of writers that are gone, and only those, keeping stored objects', async () => {
     const root = newRoot();
     const store = new DiskBlobStore(root);
+    store.setWriterId('me');
     await store.init();
     await store.put('media/a/r/m', inPieces(Buffer.from('kept'), 2));
-    writeFileSync(join(root, '.tmp', 'deadbeef'), 'half an upload');
+    writeFileSync(join(root, '.tmp', 'dead~deadbeef'), 'half an upload of a crashed process');
+    writeFileSync(join(root, '.tmp', 'alive~cafe'), 'an upload in flight in another process');
+    writeFileSync(join(root, '.tmp', 'me~f00d'), 'our own upload in flight');
+    writeFileSync(join(root, '.tmp', 'no-writer'), 'written by an older version');
     mkdirSync(join(root, '.tmp', 'odd-folder'));
-    await store.init();
-    assert.deepEqual(readdirSync(join(root, '.tmp')), []);
+    assert.equal(await store.sweepInterrupted((w) => w === 'alive'), 3);
+    assert.deepEqual(readdirSync(join(root, '.tmp')).sort(), ['alive~cafe', 'me~f00d']);
     assert.equal((await readAll(await store.get('media/a/r/m'))).toString(), 'kept');
   });
 

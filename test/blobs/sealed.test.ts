@@ -264,6 +264,8 @@ void describe('SealedBlobs', () => {
     const slowStore: BlobStore = {
       kind: 'test',
       init: async () => undefined,
+      sweepInterrupted: async () => 0,
+      setWriterId: () => undefined,
       put: async (_key: string, body: BlobBody) => {
         for await (const piece of body as AsyncIterable<Uint8Array>) {
           consumed += piece.length;

@@ -153,7 +153,8 @@ export function metadataStoreConformance(name: string, make: () => Promise<Metad
     it('finds a duplicate by call id and media hash, and tombstones erase keys and personal data', async () => {
       const secret: MediaSecret = { mediaId: 'm1', blobKey: 'media/acc_a/x/m1.aa', size: 3, sha256: 'ab'.repeat(32), chunkSize: 65536, wrappedKey: 'w', keyId: 'k' };
       const r = rec('acc_a', { startTime: '2026-03-01T00:00:00Z', sipCallId: 'sip-9', calling: { phoneNumber: '999' } });
-      await store.addPendingBlob(secret.blobKey);
+      await store.addPendingBlob(secret.blobKey, 'node_1');
+      assert.deepEqual(await store.listPendingBlobs(), [{ blobKey: secret.blobKey, nodeId: 'node_1' }]);
       await store.insertRecording(r, [secret]);
       assert.deepEqual(await store.listPendingBlobs(), []);
       assert.equal(await store.findDuplicate('acc_a', { sipCallId: 'sip-9' }, secret.sha256), r.id);
@@ -163,6 +164,14 @@ export function metadataStoreConformance(name: string, make: () => Promise<Metad
       assert.equal(await store.getRecording('acc_a', r.id), null);
       assert.deepEqual(await listed({ phone: ['999'] }), []);
       assert.deepEqual(await store.getMediaSecrets('acc_a', r.id), []);
+    });
+
+    it('keeps a heartbeat row per node', async () => {
+      await store.upsertNode({ id: 'node_a', host: 'h', pid: 1, startedAt: 1, seenAt: 1 });
+      await store.upsertNode({ id: 'node_a', host: 'h', pid: 1, startedAt: 1, seenAt: 5 });
+      assert.deepEqual((await store.listNodes()).filter((n) => n.id === 'node_a'), [{ id: 'node_a', host: 'h', pid: 1, startedAt: 1, seenAt: 5 }]);
+      await store.removeNode('node_a');
+      assert.equal((await store.listNodes()).some((n) => n.id === 'node_a'), false);
     });
 
     it('lists keys wrapped under old master keys and rewraps them', async () => {

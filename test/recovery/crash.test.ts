@@ -45,6 +45,49 @@ const until = async (what: string, check: () => boolean, ms = 10_000) => {
   }
 };
 
+describe('two server processes on one data folder', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'callvault-twin-'));
+  const children: ChildProcess[] = [];
+  after(() => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lets the second start without disturbing the first one\'s upload in flight', async () => {
+    cli(['admin', 'account', 'create', 'acme', '--json', '--data', dir]);
+    const client = cli(['admin', 'client', 'create', '--account', 'acme', '--json', '--data', dir]);
+    const first = await serve(dir);
+    children.push(first.child);
+    const base = `http://127.0.0.1:${first.port}`;
+    const tok = (await (await fetch(`${base}/oauth/token`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: client.client_id, client_secret: client.client_secret }),
+    })).json()) as { access_token: string };
+    const wav = readFileSync(await makeFixture('wav-mulaw', { seconds: 60, channels: 2 }));
+    const boundary = 'twinboundary';
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n{"startTime":"2026-11-01T00:00:00Z"}\r\n`
+      + `--${boundary}\r\nContent-Disposition: form-data; name="media"; filename="a.wav"\r\nContent-Type: audio/wav\r\n\r\n`);
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    const answer = new Promise<number>((res, rej) => {
+      const req = request(`${base}/api/v1/recordings`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tok.access_token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': head.length + wav.length + tail.length },
+      }, (r) => { r.resume(); r.on('end', () => res(r.statusCode ?? 0)); });
+      req.on('error', rej);
+      req.write(head);
+      req.write(wav.subarray(0, wav.length / 2));
+      const half = (async () => {
+        await until('the upload to be in flight', () => filesUnder(join(dir, 'blobs', '.tmp')).length > 0);
+        const second = await serve(dir);
+        children.push(second.child);
+        req.end(Buffer.concat([wav.subarray(wav.length / 2), tail]));
+      })();
+      half.catch(rej);
+    });
+    assert.equal(await answer, 201);
+  });
+});
+
 describe('a crash in the middle of an upload', () => {
   const dir = mkdtempSync(join(tmpdir(), 'callvault-crash-'));
   const children: ChildProcess[] = [];
