@@ -150,24 +150,29 @@ export class RecordingService {
 
   async delete(p: Principal, id: string, opts: { mediaOnly: boolean }): Promise<void> {
     requireScope(p, 'recordings:delete');
-    const rev = await this.store.getRevision(p.accountId, id);
-    const rec = rev === null ? null : await this.store.getRecording(p.accountId, id);
-    if (rev === null || !rec) throw notFound(`recording ${id}`);
-    if (rec.legalHold) throw new VaultError(ErrorCode.LEGAL_HOLD, `recording ${id} is under legal hold and cannot be deleted`);
-    if (rec.nonDelete) throw new VaultError(ErrorCode.NON_DELETABLE, `recording ${id} is marked non-deletable`);
-    const now = new Date().toISOString();
-    let secrets: MediaSecret[];
-    if (opts.mediaOnly) {
-      const media = rec.media.map((m) => ({ ...m, status: 'deleted' as const }));
-      const next: Recording = {
-        ...rec, media, mediaStatus: 'deleted', updatedAt: now,
-        events: [...rec.events, { type: 'dataDeleted', at: now, by: p.id, data: { media: rec.media.map((m) => m.id) } }],
-      };
-      secrets = await this.store.destroyMediaKeys(next, rev);
-    } else {
-      secrets = await this.store.tombstone(p.accountId, id, now, p.id);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const rev = await this.store.getRevision(p.accountId, id);
+      const rec = rev === null ? null : await this.store.getRecording(p.accountId, id);
+      if (rev === null || !rec) throw notFound(`recording ${id}`);
+      if (rec.legalHold) throw new VaultError(ErrorCode.LEGAL_HOLD, `recording ${id} is under legal hold and cannot be deleted`);
+      if (rec.nonDelete) throw new VaultError(ErrorCode.NON_DELETABLE, `recording ${id} is marked non-deletable`);
+      const now = new Date().toISOString();
+      let secrets: MediaSecret[] | null;
+      if (opts.mediaOnly) {
+        const media = rec.media.map((m) => ({ ...m, status: 'deleted' as const }));
+        const next: Recording = {
+          ...rec, media, mediaStatus: 'deleted', updatedAt: now,
+          events: [...rec.events, { type: 'dataDeleted', at: now, by: p.id, data: { media: rec.media.map((m) => m.id) } }],
+        };
+        secrets = await this.store.destroyMediaKeys(next, rev);
+      } else {
+        // Only if nothing changed since the checks above: a legal hold set meanwhile wins.
+        secrets = await this.store.tombstone(p.accountId, id, rev, now, p.id);
+      }
+      if (secrets === null) continue;
+      await this.eraser.erase(secrets);
+      return;
     }
-    // Keys are gone from the database first: from here the bytes are unreadable noise even if erasing fails.
-    await this.eraser.erase(secrets);
+    throw conflict('the recording is being changed by someone else; try again');
   }
 }

@@ -41,20 +41,26 @@ export interface MetadataStore {
   updateRecording(rec: Recording, expectedRev: number): Promise<boolean>;
   getRevision(accountId: string, id: string): Promise<number | null>;
   listRecordings(accountId: string, q: RecordingQuery, countCap: number): Promise<Page<Recording>>;
+  /** The recording an idempotency key created (even if since deleted), or null. */
   findByIdempotencyKey(accountId: string, key: string): Promise<string | null>;
   /** A live recording of the account carrying one of the call ids and a media file with this hash. */
   findDuplicate(accountId: string, callIds: { sysCallId?: string; sipCallId?: string; callUuid?: string }, sha256: string): Promise<string | null>;
-  /** Marks deleted, strips personal data, and destroys media keys in one transaction. */
-  tombstone(accountId: string, id: string, deletedAt: string, deletedBy: string): Promise<MediaSecret[]>;
+  /**
+   * Marks deleted, strips personal data, and destroys media keys in one transaction — only if
+   * the revision still matches (so a legal hold set meanwhile wins); null when it does not.
+   */
+  tombstone(accountId: string, id: string, expectedRev: number, deletedAt: string, deletedBy: string): Promise<MediaSecret[] | null>;
 
   getMediaSecrets(accountId: string, recordingId: string): Promise<MediaSecret[]>;
   /** Adds (or completes) media of an existing recording, writing the new document in the same transaction. */
   addMedia(rec: Recording, expectedRev: number, secret: MediaSecret): Promise<boolean>;
-  /** Forgets media keys (media-only delete), writing the new document in the same transaction. */
-  destroyMediaKeys(rec: Recording, expectedRev: number): Promise<MediaSecret[]>;
+  /** Forgets media keys (media-only delete), writing the new document in the same transaction; null if the revision moved. */
+  destroyMediaKeys(rec: Recording, expectedRev: number): Promise<MediaSecret[] | null>;
 
   listSigningKeys(): Promise<StoredSigningKey[]>;
   addSigningKey(k: StoredSigningKey): Promise<void>;
+  rewrapSigningKey(kid: string, oldKeyId: string, wrappedKey: string, keyId: string): Promise<void>;
+  putIdempotencyKey(accountId: string, key: string, recordingId: string): Promise<void>;
 
   /** Marks a blob as being written by a node; the row goes in the transaction that records it. */
   addPendingBlob(blobKey: string, nodeId: string): Promise<void>;

@@ -219,25 +219,26 @@ export class SqlStore implements MetadataStore {
     return rows.map(SqlStore.secret);
   }
 
-  destroyMediaKeys(rec: Recording, expectedRev: number): Promise<MediaSecret[]> {
+  destroyMediaKeys(rec: Recording, expectedRev: number): Promise<MediaSecret[] | null> {
     return this.db.transaction().execute(async (trx) => {
       const seq = await this.writeDoc(trx, rec, expectedRev);
-      if (seq === null) throw conflict('the recording changed while deleting its media; try again');
+      if (seq === null) return null;
       const rows = await trx.selectFrom('media').selectAll().where('recording_seq', '=', seq).execute();
       await trx.updateTable('media').set({ wrapped_key: null, key_id: null }).where('recording_seq', '=', seq).execute();
       return rows.map(SqlStore.secret);
     });
   }
 
-  tombstone(accountId: string, id: string, deletedAt: string, deletedBy: string): Promise<MediaSecret[]> {
+  tombstone(accountId: string, id: string, expectedRev: number, deletedAt: string, deletedBy: string): Promise<MediaSecret[] | null> {
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('recordings').select(['seq', 'start_time', 'created_at']).where('id', '=', id)
-        .where('account_id', '=', accountId).where('deleted_at', 'is', null).executeTakeFirst();
-      if (!row) return [];
+        .where('account_id', '=', accountId).where('deleted_at', 'is', null).where('rev', '=', expectedRev)
+        .where('legal_hold', '=', 0).where('non_delete', '=', 0).executeTakeFirst();
+      if (!row) return null;
       const seq = Number(row.seq);
       const media = await trx.selectFrom('media').selectAll().where('recording_seq', '=', seq).execute();
       const doc = { id, accountId, deleted: true, deletedAt, deletedBy, startTime: iso(row.start_time), createdAt: iso(row.created_at) };
-      await trx.updateTable('recordings').set({ deleted_at: Date.parse(deletedAt), doc: JSON.stringify(doc), owner_id: null, sys_call_id: null, sip_call_id: null, call_uuid: null })
+      await trx.updateTable('recordings').set({ deleted_at: Date.parse(deletedAt), rev: expectedRev + 1, doc: JSON.stringify(doc), owner_id: null, sys_call_id: null, sip_call_id: null, call_uuid: null })
         .where('seq', '=', seq).execute();
       await trx.deleteFrom('recording_parties').where('recording_seq', '=', seq).execute();
       await trx.deleteFrom('recording_tags').where('recording_seq', '=', seq).execute();
@@ -255,6 +256,15 @@ export class SqlStore implements MetadataStore {
   async addSigningKey(k: StoredSigningKey): Promise<void> {
     await this.db.insertInto('signing_keys').values({ kid: k.kid, wrapped_key: k.wrappedKey, key_id: k.keyId, created_at: k.createdAt })
       .onConflict((oc) => oc.column('kid').doNothing()).execute();
+  }
+
+  async rewrapSigningKey(kid: string, oldKeyId: string, wrappedKey: string, keyId: string): Promise<void> {
+    await this.db.updateTable('signing_keys').set({ wrapped_key: wrappedKey, key_id: keyId }).where('kid', '=', kid).where('key_id', '=', oldKeyId).execute();
+  }
+
+  async putIdempotencyKey(accountId: string, key: string, recordingId: string): Promise<void> {
+    await this.db.insertInto('idempotency').values({ account_id: accountId, key, recording_id: recordingId, created_at: Date.now() })
+      .onConflict((oc) => oc.columns(['account_id', 'key']).doNothing()).execute();
   }
 
   async addPendingBlob(blobKey: string, nodeId: string): Promise<void> {

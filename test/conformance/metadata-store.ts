@@ -159,11 +159,21 @@ export function metadataStoreConformance(name: string, make: () => Promise<Metad
       assert.deepEqual(await store.listPendingBlobs(), []);
       assert.equal(await store.findDuplicate('acc_a', { sipCallId: 'sip-9' }, secret.sha256), r.id);
       assert.equal(await store.findDuplicate('acc_a', { sipCallId: 'other' }, secret.sha256), null);
-      const erased = await store.tombstone('acc_a', r.id, new Date().toISOString(), 'cli_test');
-      assert.equal(erased.length, 1);
+      const rev = (await store.getRevision('acc_a', r.id))!;
+      assert.equal(await store.tombstone('acc_a', r.id, rev + 1, new Date().toISOString(), 'cli_test'), null, 'a stale revision deletes nothing');
+      const erased = await store.tombstone('acc_a', r.id, rev, new Date().toISOString(), 'cli_test');
+      assert.equal(erased?.length, 1);
       assert.equal(await store.getRecording('acc_a', r.id), null);
       assert.deepEqual(await listed({ phone: ['999'] }), []);
       assert.deepEqual(await store.getMediaSecrets('acc_a', r.id), []);
+    });
+
+    it('refuses to tombstone a recording under legal hold even with the current revision', async () => {
+      const r = rec('acc_a', { startTime: '2026-05-01T00:00:00Z', legalHold: true });
+      await store.insertRecording(r, []);
+      const rev = (await store.getRevision('acc_a', r.id))!;
+      assert.equal(await store.tombstone('acc_a', r.id, rev, new Date().toISOString(), 'cli_test'), null);
+      assert.ok(await store.getRecording('acc_a', r.id));
     });
 
     it('keeps a heartbeat row per node', async () => {
