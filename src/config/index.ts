@@ -23,6 +23,9 @@ export interface Config {
     exactCountCap: number;
     /** ffprobe gets this long after the last byte before the upload is refused. */
     probeTimeoutMs: number;
+    /** Token requests per minute (and burst) allowed per address and per client id. */
+    loginPerMinute: number;
+    loginBurst: number;
   };
   auth: { tokenTtlSeconds: number };
   media: { ffmpegPath?: string; ffprobePath?: string };
@@ -101,6 +104,8 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
       maxMediaPerUpload: int('maxMediaPerUpload', lim.maxMediaPerUpload ?? 16, 1, 256),
       exactCountCap: int('exactCountCap', env.CALLVAULT_EXACT_COUNT_CAP ?? lim.exactCountCap ?? 10000, 100, 100_000_000),
       probeTimeoutMs: int('probeTimeoutMs', lim.probeTimeoutMs ?? 60_000, 1000, 3_600_000),
+      loginPerMinute: int('loginPerMinute', env.CALLVAULT_LOGIN_PER_MINUTE ?? lim.loginPerMinute ?? 30, 1, 1_000_000),
+      loginBurst: int('loginBurst', env.CALLVAULT_LOGIN_BURST ?? lim.loginBurst ?? 20, 1, 1_000_000),
     },
     auth: { tokenTtlSeconds: int('tokenTtlSeconds', env.CALLVAULT_TOKEN_TTL ?? (file.auth as Record<string, unknown> | undefined)?.tokenTtlSeconds ?? 900, 60, 86400) },
     media: {

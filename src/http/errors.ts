@@ -49,5 +49,7 @@ export function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply
   reply.header('x-request-id', req.id);
   if (headers) reply.headers(headers);
   if (statusOf[vErr.code] === 401) reply.header('www-authenticate', 'Bearer');
+  const retryAfter = vErr.details?.retryAfter;
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
   return reply.code(status).type('application/json').send(body);
 }

@@ -1,11 +1,15 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Vault } from '../../context.js';
-import { invalid } from '../../core/errors.js';
+import { invalid, unauthorized } from '../../core/errors.js';
+import { RateLimiter } from '../rate-limit.js';
 import { ErrorSchema, TokenSchema } from './schemas.js';
 
 /** OAuth 2.0 client credentials (RFC 6749 §4.4): form or JSON body, or HTTP Basic client auth. */
 export function oauthRoutes(app: FastifyInstance, vault: Vault): void {
+  // Token requests run a deliberately slow KDF: throttle them per address and per client id.
+  const perIp = new RateLimiter(vault.config.limits.loginPerMinute, vault.config.limits.loginBurst);
+  const perClient = new RateLimiter(vault.config.limits.loginPerMinute, vault.config.limits.loginBurst);
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
@@ -28,14 +32,20 @@ export function oauthRoutes(app: FastifyInstance, vault: Vault): void {
       const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
       const i = decoded.indexOf(':');
       if (i > 0) {
-        id = decodeURIComponent(decoded.slice(0, i));
-        secret = decodeURIComponent(decoded.slice(i + 1));
+        try {
+          id = decodeURIComponent(decoded.slice(0, i));
+          secret = decodeURIComponent(decoded.slice(i + 1));
+        } catch {
+          throw unauthorized('The Basic credentials are not validly encoded');
+        }
       }
     }
     if (body.grant_type !== undefined && body.grant_type !== 'client_credentials') {
       throw invalid(`grant_type '${body.grant_type}' is not supported; use client_credentials`, { field: 'grant_type' });
     }
     if (!id || !secret) throw invalid('client_id and client_secret are required', { field: id ? 'client_secret' : 'client_id' });
+    perIp.take(req.ip);
+    perClient.take(id);
     reply.header('cache-control', 'no-store');
     return vault.auth.clientCredentials(id, secret, body.scope);
   });

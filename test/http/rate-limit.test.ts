@@ -1,0 +1,32 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+describe('throttling of token requests', () => {
+  let server: TestServer;
+  before(async () => { server = await startServer({ CALLVAULT_LOGIN_BURST: '4', CALLVAULT_LOGIN_PER_MINUTE: '1' }); });
+  after(() => server.stop());
+
+  it('answers 429 in the envelope with Retry-After once an address has used its burst', async () => {
+    // startServer already spent one request getting its token.
+    const statuses: number[] = [];
+    let last: Response | undefined;
+    for (let i = 0; i < 5; i++) {
+      last = await fetch(`${server.url}/oauth/token`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ grant_type: 'client_credentials', client_id: `cli_guess${i}`, client_secret: 'wrong' }),
+      });
+      statuses.push(last.status);
+    }
+    assert.deepEqual(statuses, [401, 401, 401, 429, 429]);
+    assert.ok(Number(last!.headers.get('retry-after')) >= 1);
+    assert.ok(last!.headers.get('x-request-id'));
+    const body = (await last!.json()) as { error: { code: string } };
+    assert.equal(body.error.code, 'RATE_LIMIT_EXCEEDED');
+  });
+
+  it('keeps serving other requests with an existing token meanwhile', async () => {
+    const res = await fetch(`${server.url}/api/v1/recordings`, { headers: { authorization: `Bearer ${server.token}` } });
+    assert.equal(res.status, 200);
+  });
+});
