@@ -4,6 +4,7 @@ import { DEFAULT_CLIENT_SCOPES, ROLES, isScope, type Role, type Scope } from '..
 import { hashSecret, newId, newSecret } from '../auth/secrets.js';
 import { openStore, type MetadataStore } from '../store/index.js';
 import { openKeyRing } from '../context.js';
+import type { KeyRing } from '../blobs/index.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 type Out = (o: Record<string, unknown>, human: string) => void;
@@ -22,6 +23,27 @@ async function accountByName(store: MetadataStore, name: unknown) {
   const acc = await store.findAccountByName(name);
   if (!acc) throw notFound(`account ${JSON.stringify(name)}`);
   return acc;
+}
+
+/** Rewraps every data key and token signing key not yet under `keyId`; returns how many. */
+async function rewrapAll(s: MetadataStore, ring: KeyRing, keyId: string): Promise<number> {
+  let n = 0;
+  for (;;) {
+    const batch = await s.keysNotUnder(keyId, 500);
+    if (batch.length === 0) break;
+    for (const k of batch) {
+      const w = ring.wrap(ring.unwrap(k.wrappedKey, k.keyId));
+      await s.setWrappedKey(k.recordingSeq, k.mediaId, k.keyId, w.wrappedKey, w.keyId);
+      n++;
+    }
+  }
+  for (const k of await s.listSigningKeys()) {
+    if (k.keyId === keyId) continue;
+    const w = ring.wrap(ring.unwrap(k.wrappedKey, k.keyId));
+    await s.rewrapSigningKey(k.kid, k.keyId, w.wrappedKey, w.keyId);
+    n++;
+  }
+  return n;
 }
 
 /** `callvault admin …`: works on the data folder directly, with or without a running server. */
@@ -71,26 +93,16 @@ export async function runAdmin(args: string[], flags: Flags, config: Config, out
       out({ account_id: user.accountId, user_id: user.id, username, role }, `Created ${role} ${username} (${user.id})`);
       return;
     }
-    case 'keys rotate': {
+    case 'keys rotate':
+    case 'keys rewrap': {
       if (config.masterKey.kind === 'env') throw invalid('the master key comes from CALLVAULT_MASTER_KEY: rotation needs a keyring file (CALLVAULT_MASTER_KEY_FILE)');
       const ring = await openKeyRing(config, log);
-      const newKeyId = await ring.rotate();
-      const rewrapped = await withStore(config, async (s) => {
-        let n = 0;
-        for (;;) {
-          const batch = await s.keysNotUnder(newKeyId, 500);
-          if (batch.length === 0) return n;
-          for (const k of batch) {
-            const w = ring.wrap(ring.unwrap(k.wrappedKey, k.keyId));
-            await s.setWrappedKey(k.recordingSeq, k.mediaId, k.keyId, w.wrappedKey, w.keyId);
-            n++;
-          }
-        }
-      });
-      out({ key_id: newKeyId, rewrapped }, `New master key ${newKeyId} is current; ${rewrapped} media key(s) rewrapped (media bytes untouched).`);
+      const keyId = verb === 'rotate' ? await ring.rotate() : ring.currentId;
+      const rewrapped = await withStore(config, (s) => rewrapAll(s, ring, keyId));
+      out({ key_id: keyId, rewrapped }, `Master key ${keyId} is current; ${rewrapped} key(s) rewrapped under it (media bytes untouched).`);
       return;
     }
     default:
-      throw invalid(`unknown admin command '${[noun, verb].filter(Boolean).join(' ')}'. Try: account create, client create, user create, keys rotate`);
+      throw invalid(`unknown admin command '${[noun, verb].filter(Boolean).join(' ')}'. Try: account create, client create, user create, keys rotate, keys rewrap`);
   }
 }

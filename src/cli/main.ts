@@ -16,7 +16,8 @@ const USAGE = `callvault — self-hosted vault for call recordings
   callvault admin account create NAME [--json]
   callvault admin client create --account NAME [--scopes "recordings:read media:read"] [--json]
   callvault admin user create --account NAME --username U --password P --role admin|supervisor|agent [--json]
-  callvault admin keys rotate
+  callvault admin keys rotate            (new master key; rewraps every data key under it)
+  callvault admin keys rewrap            (rewraps keys still under older master keys)
   callvault migrate                      (bring the database schema up to date and exit)
   callvault openapi [--out FILE | --check FILE]
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { startServer, multipart, type TestServer } from '../helpers/server.js';
 import { makeFixture, type FixtureKind } from '../fixtures/media.js';
 
@@ -50,7 +51,14 @@ describe('media at rest', () => {
   it('still plays every file after the master key is rotated under the running server', async () => {
     const r = spawnSync(process.execPath, [resolve('bin/callvault.js'), 'admin', 'keys', 'rotate', '--json', '--data', server.dir], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    assert.equal((JSON.parse(r.stdout) as { rewrapped: number }).rewrapped, uploaded.length);
+    const rotated = JSON.parse(r.stdout) as { rewrapped: number; key_id: string };
+    assert.equal(rotated.rewrapped, uploaded.length + 1, 'every media key and the token signing key');
+    const db = new BetterSqlite3(join(server.dir, 'callvault.db'), { readonly: true });
+    const under = db.prepare('SELECT key_id FROM media UNION SELECT key_id FROM signing_keys').all() as Array<{ key_id: string }>;
+    db.close();
+    assert.deepEqual(under.map((x) => x.key_id), [rotated.key_id], 'nothing is left under the old master key');
+    const again = spawnSync(process.execPath, [resolve('bin/callvault.js'), 'admin', 'keys', 'rewrap', '--json', '--data', server.dir], { encoding: 'utf8' });
+    assert.equal((JSON.parse(again.stdout) as { rewrapped: number }).rewrapped, 0);
     for (const u of uploaded) {
       const res = await fetch(`${server.url}/api/v1/recordings/${u.id}/media/${u.mediaId}`, { headers: { authorization: `Bearer ${server.token}` } });
       assert.equal(res.status, 200);
