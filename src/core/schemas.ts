@@ -92,7 +92,7 @@ export const RecordingInputSchema = Type.Object({
     kind: Type.Optional(Enum(['audio', 'video', 'screen'] as const)),
     codec: Type.Optional(Enum(['pcmu', 'pcma'] as const)),
     sampleRate: Type.Optional(Type.Integer({ minimum: 8000, maximum: 192000 })),
-    channels: Type.Optional(Type.Integer({ minimum: 1, maximum: 16 })),
+    channels: Type.Optional(Type.Integer({ minimum: 1, maximum: 8 })),
     startTime: Type.Optional(DateTime),
   }, { additionalProperties: false }))),
 }, { additionalProperties: false, $id: 'RecordingInput' });

@@ -30,22 +30,29 @@ export class IngestService {
     // A replay answers a write: without the write scope it must not hand out the recording.
     requireScope(p, 'recordings:write');
     const id = await this.store.findByIdempotencyKey(p.accountId, idempotencyKey);
-    return id ? this.store.getRecording(p.accountId, id) : null;
+    if (!id) return null;
+    const rec = await this.store.getRecording(p.accountId, id);
+    if (!rec) throw conflict('the recording created with this Idempotency-Key has since been deleted; use a new key');
+    return rec;
   }
 
   async create(p: Principal, parts: AsyncIterable<UploadPart>, idempotencyKey?: string): Promise<CreateResult> {
     requireScope(p, 'recordings:write');
     const recordingId = newId('rec');
     const ingested: IngestedMedia[] = [];
+    const seenParts: string[] = [];
     let input: RecordingInputBody | undefined;
     try {
       for await (const part of parts) {
         if (part.kind === 'metadata') {
           if (input) throw invalid('the upload has more than one metadata part');
           input = validate(RecordingInputSchema, part.json, 'metadata');
+          const late = Object.keys(input.mediaInfo ?? {}).filter((k) => seenParts.includes(k));
+          if (late.length) throw invalid(`'metadata' must come before the media it describes (mediaInfo names ${late.map((k) => `'${k}'`).join(', ')}, which came first)`, { field: 'mediaInfo' });
           continue;
         }
         if (ingested.length >= this.maxMediaPerUpload) throw invalid(`an upload may carry at most ${this.maxMediaPerUpload} media files`);
+        seenParts.push(part.name, ...(part.fileName ? [part.fileName] : []));
         const info = input?.mediaInfo?.[part.name] ?? (part.fileName ? input?.mediaInfo?.[part.fileName] : undefined);
         const hints: MediaHints = {
           ...(part.contentType ? { declaredType: part.contentType } : {}),
@@ -60,6 +67,7 @@ export class IngestService {
       const dup = await this.findDuplicate(p, input, ingested);
       if (dup) {
         await this.intake.discard(ingested.map((m) => m.secret.blobKey));
+        if (idempotencyKey) await this.store.putIdempotencyKey(p.accountId, idempotencyKey, dup.id);
         return { recording: dup, created: false };
       }
       const now = new Date().toISOString();
@@ -88,11 +96,15 @@ export class IngestService {
       ...(input.sipCallId ? { sipCallId: input.sipCallId } : {}),
       ...(input.callUuid ? { callUuid: input.callUuid } : {}),
     };
-    for (const m of media) {
-      const id = await this.store.findDuplicate(p.accountId, ids, m.file.sha256);
-      if (id) return this.store.getRecording(p.accountId, id);
-    }
-    return null;
+    // A replay carries a call id of an existing recording and exactly the same media files.
+    const first = media[0];
+    if (!first) return null;
+    const id = await this.store.findDuplicate(p.accountId, ids, first.file.sha256);
+    const candidate = id ? await this.store.getRecording(p.accountId, id) : null;
+    if (!candidate) return null;
+    const mine = media.map((m) => m.file.sha256).sort().join();
+    const theirs = candidate.media.filter((m) => m.status !== 'deleted').map((m) => m.sha256).sort().join();
+    return mine === theirs ? candidate : null;
   }
 
   /** PUT of one media file into an existing recording (raw body, for large files). */

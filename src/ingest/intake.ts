@@ -6,6 +6,7 @@ import type { MediaFile, MediaKind } from '../core/model.js';
 import type { SealedBlobs } from '../blobs/index.js';
 import type { MediaSecret, MetadataStore } from '../store/port.js';
 import { startProbe, type RawHint } from '../media/probe.js';
+import { HeadCollector, declaredWavLength } from '../media/wav-header.js';
 
 export interface MediaHints {
   kind?: MediaKind;
@@ -42,12 +43,19 @@ export class MediaIntake {
 
   async ingest(accountId: string, recordingId: string, mediaId: string, source: Readable, hints: MediaHints): Promise<IngestedMedia> {
     const blobKey = blobKeyFor(accountId, recordingId, mediaId);
-    await this.store.addPendingBlob(blobKey, this.nodeId);
+    // The probe checks the uploader's hints first (it throws on bad ones), before anything is written.
     const probe = startProbe(this.tools, {
       ...(hints.raw ? { raw: hints.raw } : {}),
       ...(hints.declaredType ? { declaredType: hints.declaredType } : {}),
       timeoutMs: this.limits.probeTimeoutMs,
     });
+    probe.result.catch(() => undefined);
+    try {
+      await this.store.addPendingBlob(blobKey, this.nodeId);
+    } catch (err) {
+      probe.sink.destroy();
+      throw err;
+    }
     const toSeal = new PassThrough({ highWaterMark: 256 * 1024 });
     const sealing = this.sealed.seal(blobKey, toSeal, { maxBytes: this.limits.maxMediaBytes });
     // Whichever side fails first stops the copy loop at once.
@@ -56,14 +64,20 @@ export class MediaIntake {
     failed.catch(() => undefined);
     sealing.catch((err: unknown) => stop?.(err));
     probe.result.catch((err: unknown) => stop?.(err));
+    const head = new HeadCollector();
     try {
       for await (const chunk of fromUploader(source)) {
+        head.add(chunk);
         await write(toSeal, chunk as Buffer, failed);
         await write(probe.sink, chunk as Buffer, failed);
       }
       toSeal.end();
       probe.sink.end();
       const [info, facts] = await Promise.all([sealing, probe.result]);
+      const promised = declaredWavLength(head.bytes);
+      if (promised !== undefined && info.size < promised) {
+        throw invalid(`media '${hints.fileName ?? mediaId}' is truncated: its WAV header promises ${promised} bytes but ${info.size} arrived`);
+      }
       const file: MediaFile = {
         id: mediaId,
         kind: hints.kind ?? facts.kind,

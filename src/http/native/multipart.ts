@@ -81,7 +81,9 @@ export async function* multipartParts(req: IncomingMessage, limits: { maxJsonByt
         case 'error':
           throw e.err instanceof Error && 'code' in e.err ? e.err : invalid(`malformed multipart request: ${(e.err as Error).message}`);
         case 'field':
-          if (e.name !== 'metadata') throw invalid(`unexpected form field '${e.name}' (send 'metadata' and media files)`);
+          if (e.name !== 'metadata') {
+            throw invalid(`form field '${e.name}' is not a file part: send media as file parts with a filename (curl -F '${e.name}=@call.wav'), metadata as 'metadata'`);
+          }
           if (e.truncated) throw tooLarge(`the 'metadata' part is larger than ${limits.maxJsonBytes} bytes`);
           yield { kind: 'metadata', json: parseJson(e.value) };
           break;

@@ -79,7 +79,7 @@ export function uploadRoutes(app: FastifyInstance, vault: Vault): void {
       querystring: Type.Object({
         codec: Type.Optional(Type.Union([Type.Literal('pcmu'), Type.Literal('pcma')])),
         sampleRate: Type.Optional(Type.Integer({ minimum: 8000, maximum: 192000 })),
-        channels: Type.Optional(Type.Integer({ minimum: 1, maximum: 16 })),
+        channels: Type.Optional(Type.Integer({ minimum: 1, maximum: 8 })),
         kind: Type.Optional(Type.Union([Type.Literal('audio'), Type.Literal('video'), Type.Literal('screen')])),
         fileName: Type.Optional(Type.String({ maxLength: 255 })),
       }, { additionalProperties: false }),
