@@ -42,7 +42,9 @@ async function serve(config: Config): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
-  app.log.info(`callvault listening on ${config.host}:${config.port} (data: ${config.dataDir}, media tools: ${vault.tools.source})`);
+  const addr = app.server.address();
+  const port = addr && typeof addr === 'object' ? addr.port : config.port;
+  app.log.info(`callvault listening on ${config.host}:${port} (data: ${config.dataDir}, media tools: ${vault.tools.source})`);
 }
 
 /** Writes or checks the committed OpenAPI document, generated from the route schemas. */

@@ -40,6 +40,8 @@ export type MediaType = (typeof MEDIA_TYPES)[number];
 export const PLATFORM_TYPES = ['unspecified', 'microsoftTeams', 'siprec', 'zoom', 'ciscoWebex'] as const;
 export const RECORDING_SOURCES = ['nativeRecording', 'smartTapMigrated', 'thirdPartyMigrated'] as const;
 export const EVENT_TYPES = ['joined', 'left', 'dataAdded', 'dataUpdated', 'dataDeleted', 'pause', 'resume', 'hold', 'retrieve'] as const;
+/** Events of the call itself, which an uploader may report; data events are the vault's own record. */
+export const CALL_EVENT_TYPES = ['joined', 'left', 'pause', 'resume', 'hold', 'retrieve'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 export const PARTY_ROLES = ['calling', 'called', 'answeredBy', 'transferredBy', 'transferTo', 'onBehalfOf', 'meetingOrganizer', 'target'] as const;
 export type PartyRole = (typeof PARTY_ROLES)[number];

@@ -71,6 +71,14 @@ export function applyPatch(rec: Recording, patch: RecordingPatch, by: Principal,
   const next: Recording = { ...rec, tags: [...rec.tags], notes: [...rec.notes], events: [...rec.events], updatedAt: now };
   const event = (type: 'dataAdded' | 'dataUpdated' | 'dataDeleted', data: Record<string, unknown>) =>
     next.events.push({ type, at: now, by: by.id, data });
+  if (patch.tags) {
+    const byName = new Map(rec.tags.map((t) => [t.tagName.toLowerCase(), t]));
+    next.tags = patch.tags.map((t) => {
+      const old = byName.get(t.tagName.toLowerCase());
+      return old && old.type === t.type && old.content === t.content ? old : { id: old?.id ?? randomUUID(), ...t, createdBy: by.id, createdAt: now };
+    });
+    event('dataUpdated', { tags: patch.tags.map((t) => t.tagName) });
+  }
   if (patch.removeTags?.length) {
     const drop = new Set(patch.removeTags.map((t) => t.toLowerCase()));
     next.tags = next.tags.filter((t) => !drop.has(t.tagName.toLowerCase()) && !drop.has(t.id));
@@ -90,8 +98,9 @@ export function applyPatch(rec: Recording, patch: RecordingPatch, by: Principal,
     next.notes = next.notes.filter((n) => !drop.has(n.id));
     event('dataDeleted', { notes: patch.removeNotes });
   }
-  if (patch.addNotes?.length) {
-    const added: Note[] = patch.addNotes.map((n) => ({ id: newId('note', 8), visibility: n.visibility ?? 'public', content: n.content, createdBy: { id: by.id }, createdAt: now }));
+  const newNotes = [...(patch.notes ?? []), ...(patch.addNotes ?? [])];
+  if (newNotes.length) {
+    const added: Note[] = newNotes.map((n) => ({ id: newId('note', 8), visibility: n.visibility ?? 'public', content: n.content, createdBy: { id: by.id }, createdAt: now }));
     next.notes.push(...added);
     event('dataAdded', { notes: added.map((n) => n.id) });
   }

@@ -1,6 +1,6 @@
 import { Type, FormatRegistry, type Static, type TSchema } from '@sinclair/typebox';
 import {
-  CALL_DIRECTIONS, CALL_TYPES, EVENT_TYPES, INSIGHTS_STATUSES, MEDIA_STATUSES, PLATFORM_TYPES, PROFILE_TYPES,
+  CALL_DIRECTIONS, CALL_EVENT_TYPES, CALL_TYPES, INSIGHTS_STATUSES, MEDIA_STATUSES, PLATFORM_TYPES, PROFILE_TYPES,
   RECORDING_SOURCES, RELEASE_CAUSES, TRANSCRIPTION_STATUSES,
 } from './model.js';
 
@@ -39,11 +39,11 @@ export const NoteInputSchema = Type.Object({
   visibility: Type.Optional(Enum(['public', 'private'] as const)),
 }, { additionalProperties: false });
 
+/** What happened during the call, as the recorder saw it (no `by`: data events are the vault's). */
 const EventSchema = Type.Object({
-  type: Enum(EVENT_TYPES),
+  type: Enum(CALL_EVENT_TYPES),
   at: DateTime,
   party: Type.Optional(PartySchema),
-  by: Type.Optional(Str(128)),
   data: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
 }, { additionalProperties: false });
 
@@ -98,8 +98,14 @@ export const RecordingInputSchema = Type.Object({
 }, { additionalProperties: false, $id: 'RecordingInput' });
 export type RecordingInputBody = Static<typeof RecordingInputSchema>;
 
-/** A PATCH: every field optional; lists of tags/notes are edited by add/remove. */
+/**
+ * A PATCH: every field optional. `tags` replaces the tag list; `notes` appends notes (notes are
+ * records of what someone said, so they are removed one by one with `removeNotes`, never
+ * overwritten wholesale); the add/remove forms edit the lists in place.
+ */
 export const RecordingPatchSchema = Type.Object({
+  tags: Type.Optional(Type.Array(TagInputSchema, { maxItems: 200 })),
+  notes: Type.Optional(Type.Array(NoteInputSchema, { maxItems: 200 })),
   addTags: Type.Optional(Type.Array(TagInputSchema, { maxItems: 200 })),
   removeTags: Type.Optional(Type.Array(Type.String({ maxLength: 128 }), { maxItems: 200 })),
   addNotes: Type.Optional(Type.Array(NoteInputSchema, { maxItems: 200 })),

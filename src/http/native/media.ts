@@ -1,3 +1,4 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Vault } from '../../context.js';
@@ -56,13 +57,20 @@ export function mediaRoutes(app: FastifyInstance, vault: Vault): void {
       reply.header('content-range', `bytes */${file.size}`);
       throw new VaultError(ErrorCode.RANGE_NOT_SATISFIABLE, `range ${rangeHeader ?? ''} is outside the media's ${file.size} bytes`);
     }
-    const body = await vault.media.open(media, range);
     reply.type(file.mimeType);
     if (range) {
       reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${file.size}`).header('content-length', range.end - range.start + 1);
     } else {
       reply.code(200).header('content-length', file.size);
     }
-    return reply.send(body);
+    // HEAD answers the same headers without opening (and decrypting) the media.
+    // (Fastify would rewrite Content-Length to 0 for an empty body, so the headers go out directly.)
+    if (req.method === 'HEAD') {
+      reply.hijack();
+      reply.raw.writeHead(reply.statusCode, reply.getHeaders() as OutgoingHttpHeaders);
+      reply.raw.end();
+      return reply;
+    }
+    return reply.send(await vault.media.open(media, range));
   });
 }

@@ -11,6 +11,9 @@ const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: Erro
 
 /** Reading and editing recordings: thin handlers over the core's RecordingService. */
 export function recordingRoutes(app: FastifyInstance, vault: Vault): void {
+  // PATCH takes JSON, including the merge-patch media type; anything else is a 415.
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
   app.get<{ Querystring: ListParams }>('/recordings', {
     schema: {
       tags: ['recordings'], summary: 'List recordings with filters, sort and paging', security: [{ bearer: [] }],
