@@ -1,6 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { spawnServer, stopServer } from '../helpers/process.js';
 import { mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -47,19 +48,8 @@ describe('the callvault command line', () => {
   });
 
   it('serves on the given port, generating a 0600 master key on first start', async () => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const { child, port } = await spawnServer(dir);
     try {
-      const port = await new Promise<number>((res, rej) => {
-        let text = '';
-        const onData = (d: Buffer) => {
-          text += d.toString();
-          const m = /listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(text);
-          if (m) res(Number(m[1]));
-        };
-        child.stdout.on('data', onData);
-        child.stderr.on('data', onData);
-        child.on('exit', (code) => rej(new Error(`server exited ${code}: ${text}`)));
-      });
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
       assert.equal(health.status, 200);
       assert.ok(health.headers.get('x-request-id'));
@@ -67,8 +57,7 @@ describe('the callvault command line', () => {
       const openapi = (await (await fetch(`http://127.0.0.1:${port}/openapi.json`)).json()) as { paths: Record<string, unknown> };
       assert.ok(openapi.paths['/api/v1/recordings']);
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await stopServer(child);
     }
   });
 

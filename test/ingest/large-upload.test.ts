@@ -1,20 +1,14 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { provisionClient, spawnServer } from '../helpers/process.js';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
-const BIN = resolve('bin/callvault.js');
 const MiB = 1024 * 1024;
-
-function cli(args: string[]): Record<string, string> {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as Record<string, string>;
-}
 
 /** A valid 16-bit stereo 48 kHz PCM WAV of `dataBytes` audio bytes, produced on the fly. */
 function* wavChunks(dataBytes: number): Generator<Buffer> {
@@ -46,25 +40,11 @@ describe('a large upload', () => {
   });
 
   it('streams 512 MiB through hashing, encryption and probing with bounded server memory', async () => {
-    cli(['admin', 'account', 'create', 'acme', '--json', '--data', dir]);
-    const client = cli(['admin', 'client', 'create', '--account', 'acme', '--json', '--data', dir]);
-    child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const port = await new Promise<number>((res, rej) => {
-      let text = '';
-      const onData = (d: Buffer) => {
-        text += d.toString();
-        const m = /listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(text);
-        if (m) res(Number(m[1]));
-      };
-      child!.stdout!.on('data', onData);
-      child!.stderr!.on('data', onData);
-      child!.once('exit', (code) => rej(new Error(`server exited ${code}: ${text}`)));
-    });
-    const base = `http://127.0.0.1:${port}`;
-    const { access_token: token } = (await (await fetch(`${base}/oauth/token`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ client_id: client.client_id, client_secret: client.client_secret }),
-    })).json()) as { access_token: string };
+    const client = provisionClient(dir);
+    const server = await spawnServer(dir);
+    child = server.child;
+    const base = server.base;
+    const token = await client.token(base);
     const created = (await (await fetch(`${base}/api/v1/recordings`, {
       method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ startTime: '2026-11-01T00:00:00Z' }),
