@@ -10,6 +10,7 @@ import { MediaService } from './core/media-access.js';
 import { SigningKeys } from './auth/signing-keys.js';
 import { newId } from './auth/secrets.js';
 import { Janitor } from './ingest/janitor.js';
+import { createLogs, type Logs } from './audit/index.js';
 import { AuthService } from './auth/service.js';
 
 /** Everything a running vault is made of, built once from the config and passed down. */
@@ -26,6 +27,7 @@ export interface Vault {
   media: MediaService;
   auth: AuthService;
   signingKeys: SigningKeys;
+  logs: Logs;
   close(): Promise<void>;
 }
 
@@ -59,14 +61,16 @@ export async function openVault(config: Config, log: Log): Promise<Vault> {
   if (swept > 0) log.warn(`Removed ${swept} object(s) left by uploads that a stopped process had not finished`);
   const signingKeys = new SigningKeys(store, keys);
   await signingKeys.load();
+  const logs = createLogs(store.db, config);
   return {
-    config, store, blobs, keys, sealed, tools, intake, signingKeys,
+    config, store, blobs, keys, sealed, tools, intake, signingKeys, logs,
     ingest: new IngestService(store, intake, config.limits.maxMediaPerUpload),
     recordings: new RecordingService(store, { erase: (s) => intake.discard(s.map((x) => x.blobKey)) }, config.limits.exactCountCap),
     media: new MediaService(store, sealed),
     auth: new AuthService(store, signingKeys, config.auth.tokenTtlSeconds),
     async close() {
       await janitor.stop().catch(() => undefined);
+      await logs.close();
       await store.close();
     },
   };

@@ -4,6 +4,7 @@ import { DEFAULT_CLIENT_SCOPES, ROLES, isScope, type Role, type Scope } from '..
 import { hashSecret, newId, newSecret } from '../auth/secrets.js';
 import { openStore, type MetadataStore } from '../store/index.js';
 import { openKeyRing } from '../context.js';
+import { runAuditAdmin } from './audit.js';
 import type { KeyRing } from '../blobs/index.js';
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -100,6 +101,11 @@ export async function runAdmin(args: string[], flags: Flags, config: Config, out
       const keyId = verb === 'rotate' ? await ring.rotate() : ring.currentId;
       const rewrapped = await withStore(config, (s) => rewrapAll(s, ring, keyId));
       out({ key_id: keyId, rewrapped }, `Master key ${keyId} is current; ${rewrapped} key(s) rewrapped under it (media bytes untouched).`);
+      return;
+    }
+    case 'audit verify': {
+      const code = await runAuditAdmin([verb!, ...rest], config, out);
+      if (code !== 0) process.exitCode = code;
       return;
     }
     default:

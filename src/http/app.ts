@@ -11,6 +11,8 @@ import { recordingRoutes } from './native/recordings.js';
 import { uploadRoutes } from './native/upload.js';
 import { mediaRoutes } from './native/media.js';
 import { oauthRoutes } from './native/oauth.js';
+import { logRoutes } from './native/logs.js';
+import { registerLogging } from './logging.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig { public?: boolean }
@@ -58,6 +60,7 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
     bearerPrincipal(vault.auth, req);
   });
 
+  registerLogging(app, vault);
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply));
   app.setNotFoundHandler((req, reply) => sendError(notFound(`${req.method} ${req.url.split('?')[0]}`), req, reply));
 
@@ -68,6 +71,7 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
   await app.register(async (scope) => {
     recordingRoutes(scope, vault);
     mediaRoutes(scope, vault);
+    logRoutes(scope, vault);
   }, { prefix: '/api/v1' });
   await app.register(async (scope) => uploadRoutes(scope, vault), { prefix: '/api/v1' });
   return app;

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { logsMigration } from './migrations-logs.js';
 
 /**
  * The one migration list. Statements are plain SQL that SQLite and PostgreSQL both accept;
@@ -63,6 +64,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await run(`CREATE TABLE pending_blobs (blob_key TEXT PRIMARY KEY, node_id TEXT NOT NULL DEFAULT '', created_at ${bigint} NOT NULL)`);
       },
     },
+    '0002_logs': logsMigration(dialect),
   };
 }
 
