@@ -12,6 +12,7 @@ import { newId } from './auth/secrets.js';
 import { Janitor } from './ingest/janitor.js';
 import { createLogs, type Logs } from './audit/index.js';
 import { AuthService } from './auth/service.js';
+import { Revocations } from './auth/revocations.js';
 
 /** Everything a running vault is made of, built once from the config and passed down. */
 export interface Vault {
@@ -62,14 +63,17 @@ export async function openVault(config: Config, log: Log): Promise<Vault> {
   const signingKeys = new SigningKeys(store, keys);
   await signingKeys.load();
   const logs = createLogs(store.db, config);
+  const revocations = new Revocations(store);
+  await revocations.start();
   return {
     config, store, blobs, keys, sealed, tools, intake, signingKeys, logs,
     ingest: new IngestService(store, intake, config.limits.maxMediaPerUpload),
     recordings: new RecordingService(store, { erase: (s) => intake.discard(s.map((x) => x.blobKey)) }, config.limits.exactCountCap),
     media: new MediaService(store, sealed),
-    auth: new AuthService(store, signingKeys, config.auth.tokenTtlSeconds),
+    auth: new AuthService(store, signingKeys, config.auth.tokenTtlSeconds, revocations),
     async close() {
       await janitor.stop().catch(() => undefined);
+      revocations.stop();
       await logs.close();
       await store.close();
     },

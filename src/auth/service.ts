@@ -1,18 +1,38 @@
-import { unauthorized } from '../core/errors.js';
-import { isScope, type Principal, type Scope } from '../core/principals.js';
+import { createHash } from 'node:crypto';
+import { invalid, unauthorized } from '../core/errors.js';
+import { ROLE_SCOPES, isScope, type Principal, type Scope, type User } from '../core/principals.js';
 import type { MetadataStore } from '../store/port.js';
 import { verifySecret } from './secrets.js';
 import type { SigningKeys } from './signing-keys.js';
-import { signToken, verifyToken } from './tokens.js';
+import { signToken, verifyToken, type TokenClaims } from './tokens.js';
+import type { Revocations } from './revocations.js';
 
 export interface IssuedToken { access_token: string; token_type: 'Bearer'; expires_in: number; scope: string }
 
-// A hash to compare against when the client does not exist, so timing does not reveal which ids exist.
+// A hash to compare against when the client or user does not exist, so timing does not reveal which exist.
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+const BASIC_CACHE_MS = 60_000;
 
-/** Client-credentials login and bearer-token checks. */
+function displayName(u: User): string {
+  return [u.firstName, u.lastName].filter(Boolean).join(' ') || u.username;
+}
+
+/** Client-credentials and password logins, bearer and Basic checks, logout. */
 export class AuthService {
-  constructor(private readonly store: MetadataStore, private readonly keys: SigningKeys, private readonly ttlSeconds: number) {}
+  /** Recently verified Basic credentials (keyed by a hash), so scrypt does not run per request. */
+  private readonly basicCache = new Map<string, { principal: Principal; until: number }>();
+
+  constructor(
+    private readonly store: MetadataStore,
+    private readonly keys: SigningKeys,
+    private readonly ttlSeconds: number,
+    private readonly revocations: Revocations,
+  ) {}
+
+  private issue(claims: Omit<TokenClaims, 'iat' | 'exp' | 'jti'>): IssuedToken {
+    const { token } = signToken(claims, this.keys.current(), this.ttlSeconds);
+    return { access_token: token, token_type: 'Bearer', expires_in: this.ttlSeconds, scope: claims.scope };
+  }
 
   async clientCredentials(clientId: string, clientSecret: string, requested?: string): Promise<IssuedToken> {
     const client = await this.store.getClient(clientId);
@@ -25,13 +45,62 @@ export class AuthService {
       if (unknown.length) throw unauthorized(`The client may not request scope(s): ${unknown.join(', ')}`);
       scopes = asked as Scope[];
     }
-    const { token } = signToken({ sub: client.id, acc: client.accountId, typ: 'client', scope: scopes.join(' ') }, this.keys.current(), this.ttlSeconds);
-    return { access_token: token, token_type: 'Bearer', expires_in: this.ttlSeconds, scope: scopes.join(' ') };
+    return this.issue({ sub: client.id, acc: client.accountId, typ: 'client', scope: scopes.join(' '), name: client.name });
+  }
+
+  /** Finds and checks a user; `account` (name or id) is needed only when the username exists in several accounts. */
+  async checkUser(username: string, password: string, account?: string): Promise<User> {
+    let candidates = await this.store.findUsersByUsername(username);
+    if (account) {
+      const acc = (await this.store.findAccountByName(account)) ?? (await this.store.getAccount(account));
+      candidates = candidates.filter((u) => u.accountId === acc?.id);
+    }
+    if (candidates.length > 1) throw invalid('this username exists in several accounts: name the account');
+    const user = candidates[0];
+    const ok = await verifySecret(password, user?.passwordHash ?? DUMMY_HASH);
+    if (!user || !ok || user.disabledAt) throw unauthorized('The username or password is incorrect');
+    return user;
+  }
+
+  async userLogin(username: string, password: string, account?: string): Promise<IssuedToken> {
+    const u = await this.checkUser(username, password, account);
+    return this.issue({
+      sub: u.id, acc: u.accountId, typ: 'user', role: u.role, scope: ROLE_SCOPES[u.role].join(' '),
+      ...(u.upn ? { upn: u.upn } : {}), ...(u.groups?.length ? { grp: u.groups } : {}), name: displayName(u),
+    });
   }
 
   principalFromBearer(token: string): Principal {
     const claims = verifyToken(token, this.keys.find);
+    if (this.revocations.has(claims.jti)) throw unauthorized('The access token has been revoked');
     const scopes = new Set(claims.scope.split(' ').filter(isScope));
-    return { kind: claims.typ, id: claims.sub, accountId: claims.acc, scopes, ...(claims.role ? { role: claims.role as Principal['role'] } : {}) };
+    return {
+      kind: claims.typ, id: claims.sub, accountId: claims.acc, scopes,
+      ...(claims.role ? { role: claims.role as Principal['role'] } : {}),
+      ...(claims.upn ? { upn: claims.upn } : {}),
+      ...(claims.grp ? { groups: claims.grp } : {}),
+      ...(claims.name ? { name: claims.name } : {}),
+      session: { jti: claims.jti, exp: claims.exp },
+    };
+  }
+
+  /** HTTP Basic with a user's credentials (some recording APIs use it instead of tokens). */
+  async principalFromBasic(username: string, password: string): Promise<Principal> {
+    const key = createHash('sha256').update(`${username}\0${password}`).digest('hex');
+    const hit = this.basicCache.get(key);
+    if (hit && hit.until > Date.now()) return hit.principal;
+    const u = await this.checkUser(username, password);
+    const principal: Principal = {
+      kind: 'user', id: u.id, accountId: u.accountId, role: u.role, scopes: new Set(ROLE_SCOPES[u.role]),
+      ...(u.upn ? { upn: u.upn } : {}), ...(u.groups?.length ? { groups: u.groups } : {}), name: displayName(u),
+    };
+    if (this.basicCache.size > 10_000) this.basicCache.clear();
+    this.basicCache.set(key, { principal, until: Date.now() + BASIC_CACHE_MS });
+    return principal;
+  }
+
+  async logout(p: Principal): Promise<void> {
+    if (!p.session) throw invalid('only a bearer token can be logged out');
+    await this.revocations.revoke(p.session.jti, p.accountId, p.session.exp * 1000);
   }
 }

@@ -16,6 +16,10 @@ export interface TokenClaims {
   exp: number;
   jti: string;
   role?: string;
+  /** Users only: upn, groups and display name, as they were at login. */
+  upn?: string;
+  grp?: string[];
+  name?: string;
 }
 
 export interface SigningKey { kid: string; key: Buffer }

@@ -26,6 +26,8 @@ async function accountByName(store: MetadataStore, name: unknown) {
   return acc;
 }
 
+const list = (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean);
+
 /** Rewraps every data key and token signing key not yet under `keyId`; returns how many. */
 async function rewrapAll(s: MetadataStore, ring: KeyRing, keyId: string): Promise<number> {
   let n = 0;
@@ -86,6 +88,11 @@ export async function runAdmin(args: string[], flags: Flags, config: Config, out
         id: newId('usr', 10), accountId: '', username, passwordHash: await hashSecret(password), role: role as Role, createdAt: now,
         ...(typeof flags['first-name'] === 'string' ? { firstName: flags['first-name'] } : {}),
         ...(typeof flags['last-name'] === 'string' ? { lastName: flags['last-name'] } : {}),
+        ...(typeof flags.upn === 'string' ? { upn: flags.upn } : {}),
+        ...(typeof flags['sip-uri'] === 'string' ? { sipUri: flags['sip-uri'] } : {}),
+        ...(typeof flags.groups === 'string' ? { groups: list(flags.groups) } : {}),
+        ...(typeof flags.phone === 'string' ? { phoneNumbers: list(flags.phone) } : {}),
+        ...(typeof flags.extension === 'string' ? { extensions: list(flags.extension) } : {}),
       };
       await withStore(config, async (s) => {
         user.accountId = (await accountByName(s, flags.account)).id;

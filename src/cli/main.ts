@@ -15,7 +15,8 @@ const USAGE = `callvault — self-hosted vault for call recordings
   callvault serve [--port 8080] [--host localhost] [--data ./data]
   callvault admin account create NAME [--json]
   callvault admin client create --account NAME [--scopes "recordings:read media:read"] [--json]
-  callvault admin user create --account NAME --username U --password P --role admin|supervisor|agent [--json]
+  callvault admin user create --account NAME --username U --password P --role admin|supervisor|agent
+        [--upn U] [--groups g1,g2] [--first-name F] [--last-name L] [--phone P] [--extension E] [--sip-uri S] [--json]
   callvault admin keys rotate            (new master key; rewraps every data key under it)
   callvault admin keys rewrap            (rewraps keys still under older master keys)
   callvault migrate                      (bring the database schema up to date and exit)
@@ -88,7 +89,8 @@ async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       account: { type: 'string' }, scopes: { type: 'string' }, name: { type: 'string' }, username: { type: 'string' },
       password: { type: 'string' }, role: { type: 'string' }, 'first-name': { type: 'string' }, 'last-name': { type: 'string' },
-      out: { type: 'string' }, check: { type: 'string' },
+      out: { type: 'string' }, check: { type: 'string' }, upn: { type: 'string' }, groups: { type: 'string' },
+      phone: { type: 'string' }, extension: { type: 'string' }, 'sip-uri': { type: 'string' },
     },
   });
   const flags = values as Record<string, string | boolean | undefined>;

@@ -2,6 +2,7 @@ import { notFound } from './errors.js';
 import type { MediaFile } from './model.js';
 import type { Principal } from './principals.js';
 import { requireScope } from './recordings.js';
+import { canSee } from './access.js';
 import type { MediaSecret, MetadataStore } from '../store/port.js';
 
 export interface ByteRange { start: number; end: number }
@@ -21,7 +22,7 @@ export class MediaService {
     requireScope(p, 'media:read');
     const rec = await this.store.getRecording(p.accountId, recordingId);
     const file = rec?.media.find((m) => m.id === mediaId);
-    if (!rec || !file) throw notFound(`media ${mediaId} of recording ${recordingId}`);
+    if (!rec || !file || !canSee(p, rec)) throw notFound(`media ${mediaId} of recording ${recordingId}`);
     const secret = (await this.store.getMediaSecrets(p.accountId, recordingId)).find((s) => s.mediaId === mediaId);
     if (!secret || file.status === 'deleted' || secret.wrappedKey === null || secret.keyId === null) {
       throw notFound(`media ${mediaId} of recording ${recordingId}`);

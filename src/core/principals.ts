@@ -28,6 +28,8 @@ export interface User {
   username: string;
   passwordHash: string;
   role: Role;
+  /** User principal name (e-mail-like); matched against recording parties' `upn`. */
+  upn?: string;
   firstName?: string;
   lastName?: string;
   phoneNumbers?: string[];
@@ -38,6 +40,13 @@ export interface User {
   disabledAt?: string;
 }
 
+/** What each role may do; a user's token carries exactly these scopes. */
+export const ROLE_SCOPES: Record<Role, Scope[]> = {
+  admin: [...SCOPES],
+  supervisor: ['recordings:read', 'recordings:write', 'recordings:delete', 'media:read', 'transcripts:read', 'exports'],
+  agent: ['recordings:read', 'recordings:write', 'media:read', 'transcripts:read'],
+};
+
 /** The authenticated caller of a request, as the core sees it. */
 export interface Principal {
   kind: 'client' | 'user';
@@ -45,6 +54,13 @@ export interface Principal {
   accountId: string;
   scopes: ReadonlySet<Scope>;
   role?: Role;
+  /** For users: the upn and groups that decide which recordings they see. */
+  upn?: string;
+  groups?: readonly string[];
+  /** Display name for audit entries. */
+  name?: string;
+  /** The bearer token this principal came with (for logout). */
+  session?: { jti: string; exp: number };
 }
 
 export function isScope(s: string): s is Scope {

@@ -49,7 +49,12 @@ export interface RecordingFilter {
   region?: string[];
   /** Role-scoped party conditions, all of which must hold. */
   parties?: PartyFilter[];
+  /** Set by the access policy, never by a door: only recordings this viewer may see. */
+  visibleTo?: Viewer;
 }
+
+/** Whose recordings a restricted caller sees: taking part (id or upn), owning, or a shared access group. */
+export interface Viewer { userIds: string[]; upns: string[]; groups: string[] }
 
 export interface RecordingQuery {
   filter: RecordingFilter;

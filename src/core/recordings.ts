@@ -6,6 +6,7 @@ import type { Page, RecordingQuery } from './query.js';
 import type { RecordingInputBody, RecordingPatch } from './schemas.js';
 import type { MediaSecret, MetadataStore } from '../store/port.js';
 import { newId } from '../auth/secrets.js';
+import { canSee, restrict } from './access.js';
 
 /** Removes stored media bytes; the core does not care how (sealed blobs implement it). */
 export interface MediaEraser { erase(secrets: MediaSecret[]): Promise<void> }
@@ -27,8 +28,10 @@ export function newRecording(accountId: string, input: RecordingInputBody, media
   const mediaDuration = media.reduce((m, f) => Math.max(m, f.durationMs), 0);
   const durationMs = input.durationMs
     ?? (input.releaseTime ? Math.max(0, Date.parse(input.releaseTime) - Date.parse(input.startTime)) : mediaDuration);
+  const ownerId = input.ownerId ?? (by.kind === 'user' ? by.id : undefined);
   return {
     ...rest,
+    ...(ownerId ? { ownerId } : {}),
     id: newId('rec'),
     numericId: 0,
     accountId,
@@ -131,13 +134,13 @@ export class RecordingService {
   async get(p: Principal, id: string): Promise<Recording> {
     requireScope(p, 'recordings:read');
     const rec = await this.store.getRecording(p.accountId, id);
-    if (!rec) throw notFound(`recording ${id}`);
+    if (!rec || !canSee(p, rec)) throw notFound(`recording ${id}`);
     return rec;
   }
 
   list(p: Principal, q: RecordingQuery): Promise<Page<Recording>> {
     requireScope(p, 'recordings:read');
-    return this.store.listRecordings(p.accountId, q, this.countCap);
+    return this.store.listRecordings(p.accountId, { ...q, filter: restrict(p, q.filter) }, this.countCap);
   }
 
   /** Read-modify-write with optimistic concurrency; retries a few times on a lost race. */
@@ -145,7 +148,7 @@ export class RecordingService {
     for (let attempt = 0; attempt < 5; attempt++) {
       const rev = await this.store.getRevision(p.accountId, id);
       const rec = rev === null ? null : await this.store.getRecording(p.accountId, id);
-      if (rev === null || !rec) throw notFound(`recording ${id}`);
+      if (rev === null || !rec || !canSee(p, rec)) throw notFound(`recording ${id}`);
       const next = change(rec);
       if (await this.store.updateRecording(next, rev)) return next;
     }
@@ -162,7 +165,7 @@ export class RecordingService {
     for (let attempt = 0; attempt < 5; attempt++) {
       const rev = await this.store.getRevision(p.accountId, id);
       const rec = rev === null ? null : await this.store.getRecording(p.accountId, id);
-      if (rev === null || !rec) throw notFound(`recording ${id}`);
+      if (rev === null || !rec || !canSee(p, rec)) throw notFound(`recording ${id}`);
       if (rec.legalHold) throw new VaultError(ErrorCode.LEGAL_HOLD, `recording ${id} is under legal hold and cannot be deleted`);
       if (rec.nonDelete) throw new VaultError(ErrorCode.NON_DELETABLE, `recording ${id} is marked non-deletable`);
       const now = new Date().toISOString();

@@ -3,7 +3,9 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import swagger from '@fastify/swagger';
 import type { Vault } from '../context.js';
 import { notFound } from '../core/errors.js';
-import { bearerPrincipal } from './auth.js';
+import { authenticate } from './auth.js';
+import { LoginThrottle } from './throttle.js';
+import { sessionRoutes } from './native/session.js';
 import { sendError } from './errors.js';
 import { addStreamingBodies } from './openapi-extras.js';
 import { ErrorSchema, MediaFileSchema, RecordingSchema } from './native/schemas.js';
@@ -40,6 +42,7 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
 
+  const throttle = new LoginThrottle(vault.config.limits);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -57,7 +60,7 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
     reply.header('x-request-id', req.id);
     reply.header('x-content-type-options', 'nosniff');
     if (req.routeOptions.config.public || !req.routeOptions.url) return;
-    bearerPrincipal(vault.auth, req);
+    await authenticate(vault.auth, throttle, req);
   });
 
   registerLogging(app, vault);
@@ -67,7 +70,8 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, () => app.swagger());
   app.get('/healthz', { config: { public: true }, schema: { hide: true } }, () => ({ status: 'ok' }));
 
-  await app.register(async (scope) => oauthRoutes(scope, vault));
+  await app.register(async (scope) => oauthRoutes(scope, vault, throttle));
+  await app.register(async (scope) => sessionRoutes(scope, vault, throttle), { prefix: '/api/v1' });
   await app.register(async (scope) => {
     recordingRoutes(scope, vault);
     mediaRoutes(scope, vault);

@@ -2,20 +2,36 @@ import type { FastifyRequest } from 'fastify';
 import { unauthorized } from '../core/errors.js';
 import type { Principal } from '../core/principals.js';
 import type { AuthService } from '../auth/service.js';
+import type { LoginThrottle } from './throttle.js';
 
 declare module 'fastify' {
   interface FastifyRequest { principal?: Principal }
 }
 
-/** Reads `Authorization: Bearer …` into the request's principal, or refuses with 401. */
-export function bearerPrincipal(auth: AuthService, req: FastifyRequest): Principal {
+/**
+ * Reads the request's principal from `Authorization: Bearer …` (a token) or `Basic …` (a
+ * user's username and password), or refuses with 401.
+ */
+export async function authenticate(auth: AuthService, throttle: LoginThrottle, req: FastifyRequest): Promise<Principal> {
   const header = req.headers.authorization;
   if (!header) throw unauthorized('An access token is required (Authorization: Bearer …)');
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!m) throw unauthorized('The Authorization header must use the Bearer scheme');
-  const principal = auth.principalFromBearer(m[1]!);
-  req.principal = principal;
-  return principal;
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (bearer) return (req.principal = auth.principalFromBearer(bearer[1]!));
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+  if (basic) {
+    const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+    const i = decoded.indexOf(':');
+    if (i <= 0) throw unauthorized('The Basic credentials are malformed');
+    const username = decoded.slice(0, i);
+    try {
+      return (req.principal = await auth.principalFromBasic(username, decoded.slice(i + 1)));
+    } catch (err) {
+      // Only failures spend the throttle: a user with valid credentials is served from cache.
+      throttle.check(req.ip, username);
+      throw err;
+    }
+  }
+  throw unauthorized('The Authorization header must use the Bearer or Basic scheme');
 }
 
 export function principalOf(req: FastifyRequest): Principal {

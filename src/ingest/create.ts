@@ -3,6 +3,7 @@ import { ErrorCode, VaultError, invalid, notFound, conflict } from '../core/erro
 import type { Principal } from '../core/principals.js';
 import type { MediaFile, Recording } from '../core/model.js';
 import { newRecording, overallMediaStatus, requireScope } from '../core/recordings.js';
+import { canSee } from '../core/access.js';
 import { RecordingInputSchema, type RecordingInputBody } from '../core/schemas.js';
 import { validate } from '../core/validate.js';
 import type { MetadataStore } from '../store/port.js';
@@ -33,6 +34,7 @@ export class IngestService {
     if (!id) return null;
     const rec = await this.store.getRecording(p.accountId, id);
     if (!rec) throw conflict('the recording created with this Idempotency-Key has since been deleted; use a new key');
+    if (!canSee(p, rec)) throw conflict('this Idempotency-Key was already used; use a new key');
     return rec;
   }
 
@@ -101,7 +103,7 @@ export class IngestService {
     if (!first) return null;
     const id = await this.store.findDuplicate(p.accountId, ids, first.file.sha256);
     const candidate = id ? await this.store.getRecording(p.accountId, id) : null;
-    if (!candidate) return null;
+    if (!candidate || !canSee(p, candidate)) return null;
     const mine = media.map((m) => m.file.sha256).sort().join();
     const theirs = candidate.media.filter((m) => m.status !== 'deleted').map((m) => m.sha256).sort().join();
     return mine === theirs ? candidate : null;
@@ -112,7 +114,7 @@ export class IngestService {
     requireScope(p, 'recordings:write');
     if (!MEDIA_ID.test(mediaId)) throw invalid('media id must be 1-64 letters, digits, _ or -', { field: 'mediaId' });
     const current = await this.store.getRecording(p.accountId, recordingId);
-    if (!current) throw notFound(`recording ${recordingId}`);
+    if (!current || !canSee(p, current)) throw notFound(`recording ${recordingId}`);
     const before = current.media.find((m) => m.id === mediaId);
     if (before && before.status === 'deleted') throw conflict(`media ${mediaId} was deleted and cannot be replaced`);
     const got = await this.intake.ingest(p.accountId, recordingId, mediaId, stream, hints);

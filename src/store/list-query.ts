@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder, type Expression, type SqlBool, type SelectQueryBuilder } from 'kysely';
 import { invalid } from '../core/errors.js';
-import type { PartyFilter, RecordingFilter, RecordingQuery, SortField } from '../core/query.js';
+import type { PartyFilter, RecordingFilter, RecordingQuery, SortField, Viewer } from '../core/query.js';
 import type { Database } from './schema.js';
 import { phoneDigits } from './rows.js';
 
@@ -41,6 +41,7 @@ export function filterExpression(eb: Eb, accountId: string, f: RecordingFilter):
   }
   if (f.extension?.length) c.push(partyExists(eb, { roles: [], extension: f.extension }));
   for (const pf of f.parties ?? []) c.push(partyExists(eb, pf));
+  if (f.visibleTo) c.push(visibleExpression(eb, f.visibleTo));
   if (f.phone?.length) {
     const digits = f.phone.map(phoneDigits).filter((d) => d !== '');
     c.push(eb.exists(eb.selectFrom('recording_parties as p').select(sql.lit(1).as('one'))
@@ -79,6 +80,25 @@ function partyExists(eb: Eb, pf: PartyFilter): Expression<SqlBool> {
       if (pf.extension?.length) c.push(w('pf.extension', 'in', pf.extension));
       return w.and(c);
     }));
+}
+
+/** Owner, a party by id or upn, or a shared access group (see core/access.ts). */
+function visibleExpression(eb: Eb, v: Viewer): Expression<SqlBool> {
+  const any: Expression<SqlBool>[] = [];
+  if (v.userIds.length) any.push(eb('recordings.owner_id', 'in', v.userIds));
+  if (v.userIds.length || v.upns.length) {
+    any.push(eb.exists(eb.selectFrom('recording_parties as vp').select(sql.lit(1).as('one'))
+      .whereRef('vp.recording_seq', '=', 'recordings.seq')
+      .where((w) => w.or([
+        ...(v.userIds.length ? [w('vp.user_id', 'in', v.userIds)] : []),
+        ...(v.upns.length ? [w('vp.upn_lc', 'in', v.upns)] : []),
+      ]))));
+  }
+  if (v.groups.length) {
+    any.push(eb.exists(eb.selectFrom('recording_groups as vg').select(sql.lit(1).as('one'))
+      .whereRef('vg.recording_seq', '=', 'recordings.seq').where('vg.group_id', 'in', v.groups)));
+  }
+  return any.length ? eb.or(any) : sql<SqlBool>`1 = 0`;
 }
 
 interface CursorState { v: number; s: number; f: SortField; d: boolean }

@@ -65,6 +65,12 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       },
     },
     '0002_logs': logsMigration(dialect),
+    '0003_revocation': {
+      async up(db: Kysely<unknown>) {
+        await sql.raw(`CREATE TABLE revoked_tokens (jti TEXT PRIMARY KEY, account_id TEXT NOT NULL, expires_at ${bigint} NOT NULL)`).execute(db);
+        await sql.raw(`CREATE INDEX revoked_expires ON revoked_tokens (expires_at)`).execute(db);
+      },
+    },
   };
 }
 

@@ -33,6 +33,11 @@ export interface MetadataStore {
   getClient(id: string): Promise<ApiClient | null>;
   createUser(u: User): Promise<void>;
   findUser(accountId: string, username: string): Promise<User | null>;
+  /** Users of any account with this username (logins that do not name the account). */
+  findUsersByUsername(username: string): Promise<User[]>;
+  revokeToken(jti: string, accountId: string, expiresAt: number): Promise<void>;
+  /** Ids of revoked tokens that have not expired yet; expired rows are purged. */
+  activeRevocations(now: number): Promise<string[]>;
 
   /** Inserts a recording with its media secrets; returns the numeric id. Throws CONFLICT on a reused idempotency key. */
   insertRecording(rec: Recording, secrets: MediaSecret[], idempotencyKey?: string): Promise<number>;

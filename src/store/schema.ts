@@ -70,7 +70,11 @@ export interface NodesTable { id: string; host: string; pid: number; started_at:
 /** Token signing secrets, stored wrapped by the master key. */
 export interface SigningKeysTable { kid: string; wrapped_key: string; key_id: string; created_at: number }
 
+/** Tokens revoked before their expiry (logout); rows go once the token would have expired anyway. */
+export interface RevokedTokensTable { jti: string; account_id: string; expires_at: number }
+
 export interface Database {
+  revoked_tokens: RevokedTokensTable;
   signing_keys: SigningKeysTable;
   accounts: AccountsTable;
   clients: ClientsTable;

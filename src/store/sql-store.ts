@@ -84,15 +84,34 @@ export class SqlStore implements MetadataStore {
     }
   }
 
-  async findUser(accountId: string, username: string): Promise<User | null> {
-    const row = await this.db.selectFrom('users').selectAll().where('account_id', '=', accountId).where('username', '=', username).executeTakeFirst();
-    if (!row) return null;
+  private static user(row: Database['users']): User {
     const disabledAt = iso(row.disabled_at);
     return {
       ...(JSON.parse(row.doc) as Partial<User>),
       id: row.id, accountId: row.account_id, username: row.username, passwordHash: row.password_hash,
       role: row.role as User['role'], createdAt: iso(row.created_at)!, ...(disabledAt ? { disabledAt } : {}),
     };
+  }
+
+  async findUser(accountId: string, username: string): Promise<User | null> {
+    const row = await this.db.selectFrom('users').selectAll().where('account_id', '=', accountId).where('username', '=', username).executeTakeFirst();
+    return row ? SqlStore.user(row) : null;
+  }
+
+  async findUsersByUsername(username: string): Promise<User[]> {
+    const rows = await this.db.selectFrom('users').selectAll().where('username', '=', username).limit(10).execute();
+    return rows.map(SqlStore.user);
+  }
+
+  async revokeToken(jti: string, accountId: string, expiresAt: number): Promise<void> {
+    await this.db.insertInto('revoked_tokens').values({ jti, account_id: accountId, expires_at: expiresAt })
+      .onConflict((oc) => oc.column('jti').doNothing()).execute();
+  }
+
+  async activeRevocations(now: number): Promise<string[]> {
+    await this.db.deleteFrom('revoked_tokens').where('expires_at', '<=', now).execute();
+    const rows = await this.db.selectFrom('revoked_tokens').select('jti').execute();
+    return rows.map((r) => r.jti);
   }
 
   private async writeIndexes(trx: Transaction<Database>, rec: Recording, seq: number): Promise<void> {

@@ -2,14 +2,11 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Vault } from '../../context.js';
 import { invalid, unauthorized } from '../../core/errors.js';
-import { RateLimiter } from '../rate-limit.js';
+import type { LoginThrottle } from '../throttle.js';
 import { ErrorSchema, TokenSchema } from './schemas.js';
 
 /** OAuth 2.0 client credentials (RFC 6749 §4.4): form or JSON body, or HTTP Basic client auth. */
-export function oauthRoutes(app: FastifyInstance, vault: Vault): void {
-  // Token requests run a deliberately slow KDF: throttle them per address and per client id.
-  const perIp = new RateLimiter(vault.config.limits.loginPerMinute, vault.config.limits.loginBurst);
-  const perClient = new RateLimiter(vault.config.limits.loginPerMinute, vault.config.limits.loginBurst);
+export function oauthRoutes(app: FastifyInstance, vault: Vault, throttle: LoginThrottle): void {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
@@ -44,8 +41,7 @@ export function oauthRoutes(app: FastifyInstance, vault: Vault): void {
       throw invalid(`grant_type '${body.grant_type}' is not supported; use client_credentials`, { field: 'grant_type' });
     }
     if (!id || !secret) throw invalid('client_id and client_secret are required', { field: id ? 'client_secret' : 'client_id' });
-    perIp.take(req.ip);
-    perClient.take(id);
+    throttle.check(req.ip, id);
     reply.header('cache-control', 'no-store');
     return vault.auth.clientCredentials(id, secret, body.scope);
   });
