@@ -7,6 +7,7 @@ import { MediaIntake } from './ingest/intake.js';
 import { IngestService } from './ingest/create.js';
 import { RecordingService } from './core/recordings.js';
 import { MediaService } from './core/media-access.js';
+import { SettingsService } from './core/settings.js';
 import { SigningKeys } from './auth/signing-keys.js';
 import { newId } from './auth/secrets.js';
 import { Janitor } from './ingest/janitor.js';
@@ -26,6 +27,7 @@ export interface Vault {
   ingest: IngestService;
   recordings: RecordingService;
   media: MediaService;
+  settings: SettingsService;
   auth: AuthService;
   signingKeys: SigningKeys;
   logs: Logs;
@@ -70,6 +72,7 @@ export async function openVault(config: Config, log: Log): Promise<Vault> {
     ingest: new IngestService(store, intake, config.limits.maxMediaPerUpload),
     recordings: new RecordingService(store, { erase: (s) => intake.discard(s.map((x) => x.blobKey)) }, config.limits.exactCountCap),
     media: new MediaService(store, sealed),
+    settings: new SettingsService(store),
     auth: new AuthService(store, signingKeys, config.auth.tokenTtlSeconds, revocations),
     async close() {
       await janitor.stop().catch(() => undefined);

@@ -7,6 +7,7 @@ import type { RecordingInputBody, RecordingPatch } from './schemas.js';
 import type { MediaSecret, MetadataStore } from '../store/port.js';
 import { newId } from '../auth/secrets.js';
 import { canSee, restrict } from './access.js';
+import { assertSearchAllowed, masksFor, nativeMasks, privacyOf } from './privacy.js';
 
 /** Removes stored media bytes; the core does not care how (sealed blobs implement it). */
 export interface MediaEraser { erase(secrets: MediaSecret[]): Promise<void> }
@@ -131,6 +132,13 @@ export function applyPatch(rec: Recording, patch: RecordingPatch, by: Principal,
 export class RecordingService {
   constructor(private readonly store: MetadataStore, private readonly eraser: MediaEraser, private readonly countCap: number) {}
 
+  /** The field names masked for this caller (supervisors, per account settings), or null. */
+  async masks(p: Principal): Promise<Set<string> | null> {
+    if (p.kind !== 'user' || p.role !== 'supervisor') return null;
+    return masksFor(p, privacyOf((await this.store.getAccount(p.accountId))?.settings));
+  }
+
+  /** One recording as the caller may see it (doors that rename fields mask their own answer: see privacy.ts). */
   async get(p: Principal, id: string): Promise<Recording> {
     requireScope(p, 'recordings:read');
     const rec = await this.store.getRecording(p.accountId, id);
@@ -138,8 +146,10 @@ export class RecordingService {
     return rec;
   }
 
-  list(p: Principal, q: RecordingQuery): Promise<Page<Recording>> {
+  async list(p: Principal, q: RecordingQuery): Promise<Page<Recording>> {
     requireScope(p, 'recordings:read');
+    const masks = await this.masks(p);
+    if (masks) assertSearchAllowed(q.filter, nativeMasks(masks));
     return this.store.listRecordings(p.accountId, { ...q, filter: restrict(p, q.filter) }, this.countCap);
   }
 

@@ -14,6 +14,7 @@ import { uploadRoutes } from './native/upload.js';
 import { mediaRoutes } from './native/media.js';
 import { oauthRoutes } from './native/oauth.js';
 import { logRoutes } from './native/logs.js';
+import { settingsRoutes } from './native/settings.js';
 import { registerLogging } from './logging.js';
 
 declare module 'fastify' {
@@ -76,6 +77,7 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
     recordingRoutes(scope, vault);
     mediaRoutes(scope, vault);
     logRoutes(scope, vault);
+    settingsRoutes(scope, vault);
   }, { prefix: '/api/v1' });
   await app.register(async (scope) => uploadRoutes(scope, vault), { prefix: '/api/v1' });
   return app;

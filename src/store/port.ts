@@ -29,6 +29,7 @@ export interface MetadataStore {
   createAccount(a: Account): Promise<void>;
   getAccount(id: string): Promise<Account | null>;
   findAccountByName(name: string): Promise<Account | null>;
+  updateAccountSettings(id: string, settings: Record<string, unknown>): Promise<void>;
   createClient(c: ApiClient): Promise<void>;
   getClient(id: string): Promise<ApiClient | null>;
   createUser(u: User): Promise<void>;

@@ -53,6 +53,10 @@ export class SqlStore implements MetadataStore {
     return row ? SqlStore.account(row) : null;
   }
 
+  async updateAccountSettings(id: string, settings: Record<string, unknown>): Promise<void> {
+    await this.db.updateTable('accounts').set({ settings: JSON.stringify(settings) }).where('id', '=', id).execute();
+  }
+
   async createClient(c: ApiClient): Promise<void> {
     await this.db.insertInto('clients').values({
       id: c.id, account_id: c.accountId, name: c.name, secret_hash: c.secretHash, scopes: c.scopes.join(' '),

@@ -34,7 +34,7 @@ describe('roles and visibility', () => {
     const wav = await readFile(await makeFixture('wav-mulaw', { seconds: 1 }));
     const seed: Record<string, unknown> = {
       amyCall: { startTime: '2026-01-01T10:00:00Z', called: { upn: 'Amy@acme.test' } },
-      salesCall: { startTime: '2026-01-01T11:00:00Z', accessGroups: [{ id: 'g-sales' }] },
+      salesCall: { startTime: '2026-01-01T11:00:00Z', accessGroups: [{ id: 'g-sales' }], calling: { phoneNumber: '+1 555 1234' }, called: { upn: 'carl@acme.test', displayName: 'Carl' }, userMetadata: { GSIP_RECORD: 'secret', keep: 'visible' } },
       otherCall: { startTime: '2026-01-01T12:00:00Z', calling: { phoneNumber: '+15550000' } },
     };
     for (const [name, meta] of Object.entries(seed)) {
@@ -102,6 +102,27 @@ describe('roles and visibility', () => {
     assert.equal(me.json.role, 'supervisor');
     assert.deepEqual(me.json.groups, ['g-sales']);
     assert.ok(!me.json.scopes.includes('admin'));
+  });
+
+  it('masks the configured fields for supervisors only, and refuses searches on them', async () => {
+    assertError(await call(server, 'PUT', '/api/v1/settings/privacy', { token: tokens.sue, json: { agentFields: [], customerFields: [] } }), 403, 'INSUFFICIENT_PERMISSIONS');
+    const set = await call(server, 'PUT', '/api/v1/settings/privacy', { token: tokens.ada, json: { agentFields: ['userName'], customerFields: ['callerPhoneNumber', 'GSIP_RECORD'] } });
+    assert.equal(set.status, 200, set.bytes.toString());
+    const sue = await call(server, 'GET', `/api/v1/recordings/${rec.salesCall!.id}`, { token: tokens.sue });
+    assert.equal(sue.json.calling.phoneNumber, '*****');
+    assert.equal(sue.json.called.upn, '*****');
+    assert.equal(sue.json.called.displayName, '*****');
+    assert.equal(sue.json.userMetadata.GSIP_RECORD, '*****');
+    assert.equal(sue.json.userMetadata.keep, 'visible');
+    const listed = await call(server, 'GET', '/api/v1/recordings', { token: tokens.sue });
+    assert.equal(listed.json.data[0].calling.phoneNumber, '*****');
+    const ada = await call(server, 'GET', `/api/v1/recordings/${rec.salesCall!.id}`, { token: tokens.ada });
+    assert.equal(ada.json.calling.phoneNumber, '+1 555 1234');
+    assertError(await call(server, 'GET', '/api/v1/recordings?phone=5551234', { token: tokens.sue }), 403, 'INSUFFICIENT_PERMISSIONS', /masked/);
+    assertError(await call(server, 'GET', '/api/v1/recordings?user=carl@acme.test', { token: tokens.sue }), 403, 'INSUFFICIENT_PERMISSIONS', /masked/);
+    assert.equal((await call(server, 'GET', '/api/v1/recordings?phone=15551234', { token: tokens.ada })).json.total, 1);
+    assert.equal((await call(server, 'DELETE', '/api/v1/settings/privacy', { token: tokens.ada })).status, 200);
+    assert.equal((await call(server, 'GET', `/api/v1/recordings/${rec.salesCall!.id}`, { token: tokens.sue })).json.calling.phoneNumber, '+1 555 1234');
   });
 
   it('revokes a token at logout', async () => {

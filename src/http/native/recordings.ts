@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Vault } from '../../context.js';
 import { RecordingPatchSchema } from '../../core/schemas.js';
 import { principalOf } from '../auth.js';
+import { maskDeep, nativeMasks } from '../../core/privacy.js';
 import { ListParamsSchema, toRecordingQuery, type ListParams } from './list-params.js';
 import { ErrorSchema, RecordingPageSchema, RecordingSchema } from './schemas.js';
 
@@ -21,7 +22,9 @@ export function recordingRoutes(app: FastifyInstance, vault: Vault): void {
     },
   }, async (req) => {
     const q = toRecordingQuery(req.query);
-    const page = await vault.recordings.list(principalOf(req), q);
+    const p = principalOf(req);
+    const page = await vault.recordings.list(p, q);
+    const masks = await vault.recordings.masks(p);
     let next: string | undefined;
     if (page.nextCursor) {
       const params = new URLSearchParams();
@@ -33,7 +36,7 @@ export function recordingRoutes(app: FastifyInstance, vault: Vault): void {
       next = `/api/v1/recordings?${params.toString()}`;
     }
     return {
-      data: page.items,
+      data: masks ? maskDeep(page.items, nativeMasks(masks)) : page.items,
       ...(page.page !== undefined ? { page: page.page } : {}),
       pageSize: q.pageSize,
       total: page.total,
@@ -44,14 +47,24 @@ export function recordingRoutes(app: FastifyInstance, vault: Vault): void {
 
   app.get<{ Params: { id: string } }>('/recordings/:id', {
     schema: { tags: ['recordings'], summary: 'Get one recording', security: [{ bearer: [] }], params: Id, response: { 200: Type.Ref(RecordingSchema), ...errors } },
-  }, (req) => vault.recordings.get(principalOf(req), req.params.id));
+  }, async (req) => {
+    const p = principalOf(req);
+    const rec = await vault.recordings.get(p, req.params.id);
+    const masks = await vault.recordings.masks(p);
+    return masks ? maskDeep(rec, nativeMasks(masks)) : rec;
+  });
 
   app.patch<{ Params: { id: string }; Body: typeof RecordingPatchSchema.static }>('/recordings/:id', {
     schema: {
       tags: ['recordings'], summary: 'Edit tags, notes, user metadata, legal hold or expiry', security: [{ bearer: [] }],
       params: Id, body: RecordingPatchSchema, response: { 200: Type.Ref(RecordingSchema), ...errors, 409: ErrorSchema },
     },
-  }, (req) => vault.recordings.patch(principalOf(req), req.params.id, req.body));
+  }, async (req) => {
+    const p = principalOf(req);
+    const rec = await vault.recordings.patch(p, req.params.id, req.body);
+    const masks = await vault.recordings.masks(p);
+    return masks ? maskDeep(rec, nativeMasks(masks)) : rec;
+  });
 
   app.delete<{ Params: { id: string }; Querystring: { mediaOnly?: boolean } }>('/recordings/:id', {
     schema: {

@@ -1,0 +1,28 @@
+import { notFound } from './errors.js';
+import type { Principal } from './principals.js';
+import { privacyOf, type PrivacySettings } from './privacy.js';
+import { requireScope } from './recordings.js';
+import type { MetadataStore } from '../store/port.js';
+
+/** Account-level settings; only callers with the admin scope may read or change them. */
+export class SettingsService {
+  constructor(private readonly store: MetadataStore) {}
+
+  async privacy(p: Principal): Promise<PrivacySettings> {
+    requireScope(p, 'admin');
+    const acc = await this.store.getAccount(p.accountId);
+    if (!acc) throw notFound('account');
+    return privacyOf(acc.settings);
+  }
+
+  async setPrivacy(p: Principal, privacy: PrivacySettings | null): Promise<PrivacySettings> {
+    requireScope(p, 'admin');
+    const acc = await this.store.getAccount(p.accountId);
+    if (!acc) throw notFound('account');
+    const settings = { ...acc.settings };
+    if (privacy === null) delete settings.privacy;
+    else settings.privacy = { agentFields: [...new Set(privacy.agentFields)], customerFields: [...new Set(privacy.customerFields)] };
+    await this.store.updateAccountSettings(acc.id, settings);
+    return privacyOf(settings);
+  }
+}
