@@ -28,6 +28,21 @@ export interface Config {
     loginBurst: number;
   };
   auth: { tokenTtlSeconds: number };
+  http: {
+    /** Origins allowed to call the API from a browser; empty = CORS off. `*` allows any. */
+    corsOrigins: string[];
+    /** Fastify's trustProxy: false, true, a hop count, or a comma-separated list of proxy addresses/CIDRs. */
+    trustProxy: boolean | number | string;
+    /** Serve HTTPS directly when both are set (PEM files). */
+    tlsCertFile?: string;
+    tlsKeyFile?: string;
+  };
+  /** The audit trail and activity logs (docs/logs.md). Retention in days; 0 keeps forever. */
+  logs: {
+    apiActivityRetentionDays: number; systemActivityRetentionDays: number; auditRetentionDays: number;
+    /** Below this many free bytes under the data folder, a storage alarm is raised. */
+    minFreeBytes: number; storageCheckIntervalMs: number;
+  };
   media: { ffmpegPath?: string; ffprobePath?: string };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -47,6 +62,22 @@ function int(name: string, value: unknown, min: number, max: number): number {
   const n = typeof value === 'number' ? value : Number(String(value).trim());
   if (!Number.isInteger(n) || n < min || n > max) bad(`${name} must be an integer between ${min} and ${max}, got ${JSON.stringify(value)}`);
   return n;
+}
+
+function httpConfig(env: NodeJS.ProcessEnv, f: Record<string, unknown>): Config['http'] {
+  const cors = env.CALLVAULT_CORS_ORIGINS ?? (Array.isArray(f.corsOrigins) ? f.corsOrigins.join(',') : f.corsOrigins);
+  const corsOrigins = typeof cors === 'string' ? cors.split(',').map((o) => o.trim()).filter(Boolean) : [];
+  for (const o of corsOrigins) if (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o)) bad(`CORS origin ${JSON.stringify(o)} must look like https://host[:port] or be *`);
+  const tp = env.CALLVAULT_TRUST_PROXY ?? f.trustProxy;
+  let trustProxy: Config['http']['trustProxy'];
+  if (tp === true || tp === 'true') trustProxy = true;
+  else if (tp === undefined || tp === false || tp === 'false' || tp === '') trustProxy = false;
+  else if (/^\d+$/.test(String(tp))) trustProxy = Number(tp);
+  else trustProxy = String(tp);
+  const cert = env.CALLVAULT_TLS_CERT ?? f.tlsCertFile;
+  const key = env.CALLVAULT_TLS_KEY ?? f.tlsKeyFile;
+  if ((cert === undefined) !== (key === undefined)) bad('TLS needs both a certificate and a key file');
+  return { corsOrigins, trustProxy, ...(cert ? { tlsCertFile: resolve(String(cert)), tlsKeyFile: resolve(String(key)) } : {}) };
 }
 
 /** Build the typed config from flags, an env map and an optional JSON file. */
@@ -107,7 +138,15 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
       loginPerMinute: int('loginPerMinute', env.CALLVAULT_LOGIN_PER_MINUTE ?? lim.loginPerMinute ?? 30, 1, 1_000_000),
       loginBurst: int('loginBurst', env.CALLVAULT_LOGIN_BURST ?? lim.loginBurst ?? 20, 1, 1_000_000),
     },
+    http: httpConfig(env, (file.http ?? {}) as Record<string, unknown>),
     auth: { tokenTtlSeconds: int('tokenTtlSeconds', env.CALLVAULT_TOKEN_TTL ?? (file.auth as Record<string, unknown> | undefined)?.tokenTtlSeconds ?? 900, 60, 86400) },
+    logs: ((l: Record<string, unknown>) => ({
+      apiActivityRetentionDays: int('apiActivityRetentionDays', env.CALLVAULT_API_ACTIVITY_RETENTION_DAYS ?? l.apiActivityRetentionDays ?? 90, 0, 36500),
+      systemActivityRetentionDays: int('systemActivityRetentionDays', env.CALLVAULT_SYSTEM_ACTIVITY_RETENTION_DAYS ?? l.systemActivityRetentionDays ?? 365, 0, 36500),
+      auditRetentionDays: int('auditRetentionDays', env.CALLVAULT_AUDIT_RETENTION_DAYS ?? l.auditRetentionDays ?? 0, 0, 36500),
+      minFreeBytes: int('minFreeBytes', env.CALLVAULT_MIN_FREE_BYTES ?? l.minFreeBytes ?? 1024 ** 3, 0, Number.MAX_SAFE_INTEGER),
+      storageCheckIntervalMs: int('storageCheckIntervalMs', env.CALLVAULT_STORAGE_CHECK_MS ?? l.storageCheckIntervalMs ?? 60_000, 10, 86_400_000),
+    }))((file.logs ?? {}) as Record<string, unknown>),
     media: {
       ...(env.CALLVAULT_FFMPEG ? { ffmpegPath: env.CALLVAULT_FFMPEG } : {}),
       ...(env.CALLVAULT_FFPROBE ? { ffprobePath: env.CALLVAULT_FFPROBE } : {}),

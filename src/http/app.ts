@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { Vault } from '../context.js';
 import { notFound } from '../core/errors.js';
 import { authenticate } from './auth.js';
 import { LoginThrottle } from './throttle.js';
+import { registerCors } from './cors.js';
 import { sessionRoutes } from './native/session.js';
 import { sendError } from './errors.js';
 import { addStreamingBodies } from './openapi-extras.js';
@@ -23,12 +25,27 @@ declare module 'fastify' {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** An API answers data, never pages: forbid framing, sniffing, referrers and active content. */
+const BASE_SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'cross-origin-opener-policy': 'same-origin',
+};
+
 export const API_VERSION = '0.1.0';
 
 /** The one HTTP app: shared plumbing (request ids, auth, errors) and every door's routes. */
 export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptions['logger'] } = {}): Promise<FastifyInstance> {
+  const { http } = vault.config;
+  const tls = http.tlsCertFile && http.tlsKeyFile ? { https: { cert: readFileSync(http.tlsCertFile), key: readFileSync(http.tlsKeyFile) } } : {};
+  // One instance type for HTTP and HTTPS: the request/reply API the routes use is the same.
   const app = Fastify({
     logger: opts.logger ?? false,
+    // A hop count is accepted at run time though the type lists only strings and booleans.
+    trustProxy: http.trustProxy as boolean | string,
+    ...(tls as object),
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -41,9 +58,12 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
       void sendError(err, req, reply);
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
-  });
+  }) as unknown as FastifyInstance;
 
   const throttle = new LoginThrottle(vault.config.limits);
+  const securityHeaders: Record<string, string> = http.tlsCertFile
+    ? { ...BASE_SECURITY_HEADERS, 'strict-transport-security': 'max-age=31536000' }
+    : BASE_SECURITY_HEADERS;
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -59,11 +79,12 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
-    reply.header('x-content-type-options', 'nosniff');
+    reply.headers(securityHeaders);
     if (req.routeOptions.config.public || !req.routeOptions.url) return;
     await authenticate(vault.auth, throttle, req);
   });
 
+  registerCors(app, http.corsOrigins);
   registerLogging(app, vault);
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply));
   app.setNotFoundHandler((req, reply) => sendError(notFound(`${req.method} ${req.url.split('?')[0]}`), req, reply));
