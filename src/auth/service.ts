@@ -21,6 +21,7 @@ function displayName(u: User): string {
 export class AuthService {
   /** Recently verified Basic credentials (keyed by a hash), so scrypt does not run per request. */
   private readonly basicCache = new Map<string, { principal: Principal; until: number }>();
+  private readonly bearerCache = new Map<string, { principal: Principal; until: number }>();
 
   constructor(
     private readonly store: MetadataStore,
@@ -71,10 +72,16 @@ export class AuthService {
   }
 
   principalFromBearer(token: string): Principal {
+    // A token verified once is remembered until it expires (revocation is still checked each time).
+    const hit = this.bearerCache.get(token);
+    if (hit && hit.until > Date.now()) {
+      if (this.revocations.has(hit.principal.session!.jti)) throw unauthorized('The access token has been revoked');
+      return hit.principal;
+    }
     const claims = verifyToken(token, this.keys.find);
     if (this.revocations.has(claims.jti)) throw unauthorized('The access token has been revoked');
     const scopes = new Set(claims.scope.split(' ').filter(isScope));
-    return {
+    const principal: Principal = {
       kind: claims.typ, id: claims.sub, accountId: claims.acc, scopes,
       ...(claims.role ? { role: claims.role as Principal['role'] } : {}),
       ...(claims.upn ? { upn: claims.upn } : {}),
@@ -82,6 +89,9 @@ export class AuthService {
       ...(claims.name ? { name: claims.name } : {}),
       session: { jti: claims.jti, exp: claims.exp },
     };
+    if (this.bearerCache.size >= 10_000) this.bearerCache.clear();
+    this.bearerCache.set(token, { principal, until: claims.exp * 1000 });
+    return principal;
   }
 
   /** HTTP Basic with a user's credentials (some recording APIs use it instead of tokens). */

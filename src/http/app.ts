@@ -39,6 +39,9 @@ export const API_VERSION = '0.1.0';
 /** The one HTTP app: shared plumbing (request ids, auth, errors) and every door's routes. */
 export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptions['logger'] } = {}): Promise<FastifyInstance> {
   const { http } = vault.config;
+  // Request ids: a random per-process prefix and a counter (unique across processes, no entropy per request).
+  const idPrefix = randomBytes(5).toString('hex');
+  let requestCount = 0;
   const tls = http.tlsCertFile && http.tlsKeyFile ? { https: { cert: readFileSync(http.tlsCertFile), key: readFileSync(http.tlsKeyFile) } } : {};
   // One instance type for HTTP and HTTPS: the request/reply API the routes use is the same.
   const app = Fastify({
@@ -49,7 +52,7 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${randomBytes(8).toString('hex')}`;
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${idPrefix}${(++requestCount).toString(36)}`;
     },
     bodyLimit: vault.config.limits.maxJsonBytes,
     routerOptions: { maxParamLength: 256 },
