@@ -1,16 +1,140 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config/index.js';
 import type { Database } from '../store/schema.js';
+import type { Dialect } from '../store/migrations.js';
+import { newId } from '../auth/secrets.js';
+import { openStore } from '../store/index.js';
+import { withLogTables } from '../store/logs-schema.js';
+import { lastAlarmEvents, writeLogBatch } from '../store/logs-write.js';
+import { listActivity, listAudit, listSystem } from '../store/logs-query.js';
+import { purgeActivity, purgeAudit } from '../store/logs-retention.js';
+import { Alarms } from './alarms.js';
+import { cleanText } from './chain.js';
+import { checkFreeSpace, watchedFolders } from './storage-check.js';
+import { LogWriter } from './writer.js';
+import type { ApiActivityEntry, ApiActivityInput, AuditEntry, AuditInput, LogType, RaiseType, SystemActivityType, SystemEvent } from './model.js';
+import type { ActivityQuery, AuditQuery, LogPage, SystemQuery } from './query.js';
+
+export type * from './model.js';
+
+const DAY = 86_400_000;
+
+/** Audit text as stored: no control characters (see chain.ts), bounded length. */
+function clean(e: AuditInput): AuditInput {
+  const t = (v: string | null, max = 256) => (v === null ? null : cleanText(v.length > max ? `${v.slice(0, max)}…` : v));
+  return {
+    ...e, accountId: cleanText(e.accountId), principalId: t(e.principalId), principalName: t(e.principalName),
+    description: t(e.description, 2000)!, ip: t(e.ip), requestId: t(e.requestId), objectId: t(e.objectId),
+  };
+}
+const PURGE_EVERY_MS = 3_600_000;
 
 /**
- * The audit trail and the activity logs (filled in by the logs work): what the rest of the
- * vault calls to record things. Everything here is a placeholder until then.
+ * The audit trail and the activity logs: what the rest of the vault calls to record things.
+ * Recording never waits for the database: entries are buffered and written in batches
+ * (see LogWriter); `flush()` waits for everything recorded so far to be stored.
  */
 export interface Logs {
-  /** Stops background flushing; called on shutdown. */
+  /** Appends to the account's hash-chained audit trail. */
+  audit(e: AuditInput): void;
+  activity(e: ApiActivityInput): void;
+  system(type: LogType, subsystem: SystemActivityType, description: string, opts?: { alarmKey?: string; data?: Record<string, unknown> }): void;
+  /** Records `level` (default alarm) for `key` unless it is already raised; resolves true when it recorded. */
+  raiseAlarm(key: string, subsystem: SystemActivityType, description: string, opts?: { level?: RaiseType; data?: Record<string, unknown> }): Promise<boolean>;
+  /** Records the matching *Clear for a raised `key`; resolves true when it recorded. */
+  clearAlarm(key: string, description?: string): Promise<boolean>;
+  flush(): Promise<void>;
+  listAudit(q: AuditQuery): Promise<LogPage<AuditEntry>>;
+  listActivity(q: ActivityQuery): Promise<LogPage<ApiActivityEntry>>;
+  listSystem(q: SystemQuery): Promise<LogPage<SystemEvent>>;
+  /** One storage-space check now (it also runs on a timer). */
+  checkStorage(): Promise<void>;
+  /** Applies the retention settings now (it also runs hourly); returns rows removed per log. */
+  purge(now?: number): Promise<{ apiActivity: number; systemActivity: number; audit: number }>;
+  /** Stops the timers and writes what is buffered; called on shutdown. */
   close(): Promise<void>;
 }
 
-export function createLogs(_db: Kysely<Database>, _config: Config): Logs {
-  return { close: async () => undefined };
+export function createLogs(coreDb: Kysely<Database>, config: Config): Logs {
+  const db = withLogTables(coreDb);
+  const dialect: Dialect = config.database.kind === 'sqlite' ? 'sqlite' : 'postgres';
+  // Alarms emit only after loading their state (asynchronously), by when the writer exists.
+  const alarms: Alarms = new Alarms(() => lastAlarmEvents(db), (e) => writer.addSystem(e));
+  const writer = new LogWriter((batch) => writeLogBatch(db, dialect, batch), {
+    intervalMs: 200, batchSize: 500, maxActivity: 10_000, maxAudit: 100_000, maxSystem: 1000,
+  }, {
+    failing: (err) => void alarms.raise('logs.write', 'error', 'storage', `Writing the logs to the database failed (${err.message}); entries are held in memory and retried`),
+    dropping: (kind) => void alarms.raise('logs.dropped', 'warning', 'storage', `The ${kind} log buffer is full while the database cannot be written: the oldest entries are being dropped`),
+    recovered: (d) => {
+      const lost = d.activity + d.audit + d.system;
+      void alarms.clear('logs.write', `Writing the logs works again${lost ? `; ${lost} entries were dropped meanwhile` : ''}`, { dropped: d });
+      void alarms.clear('logs.dropped', `Log entries dropped while the database could not be written: ${d.activity} API activity, ${d.audit} audit, ${d.system} system`, { dropped: d });
+    },
+  });
+  const al = alarms;
+
+  const folders = watchedFolders(config.dataDir, config.blobs.kind === 'disk' ? config.blobs.root : undefined);
+  const checkStorage = () => checkFreeSpace(folders, () => config.logs.minFreeBytes, al).catch(() => undefined);
+  const storageTimer = setInterval(() => void checkStorage(), config.logs.storageCheckIntervalMs);
+  storageTimer.unref();
+  void checkStorage();
+
+  let purging: Promise<unknown> = Promise.resolve();
+  const purge = async (now = Date.now()) => {
+    const cut = (days: number) => now - days * DAY;
+    const { apiActivityRetentionDays: api, systemActivityRetentionDays: sys, auditRetentionDays: aud } = config.logs;
+    const run = async () => {
+      await writer.flush();
+      return {
+        apiActivity: api > 0 ? await purgeActivity(db, 'api_activity', cut(api)) : 0,
+        systemActivity: sys > 0 ? await purgeActivity(db, 'system_activity', cut(sys)) : 0,
+        audit: aud > 0 ? await purgeAudit(db, dialect, cut(aud)) : 0,
+      };
+    };
+    const result = purging.then(run, run);
+    purging = result.catch(() => undefined);
+    return result;
+  };
+  const purgeTimer = setInterval(() => void purge().catch(() => undefined), PURGE_EVERY_MS);
+  purgeTimer.unref();
+  const firstPurge = setTimeout(() => void purge().catch(() => undefined), 60_000);
+  firstPurge.unref();
+
+  return {
+    audit: (e) => writer.addAudit({ ...clean(e), id: newId('aud', 10), at: Date.now() }),
+    activity: (e) => writer.addActivity(e),
+    system: (logType, activityType, description, opts = {}) => writer.addSystem({
+      at: Date.now(), logType, activityType, description, alarmKey: opts.alarmKey ?? null, data: opts.data ?? null,
+    }),
+    raiseAlarm: (key, subsystem, description, opts = {}) => al.raise(key, opts.level ?? 'alarm', subsystem, description, opts.data),
+    clearAlarm: (key, description) => al.clear(key, description ?? `${key}: the condition has ended`),
+    flush: () => writer.flush(),
+    listAudit: (q) => listAudit(db, q),
+    listActivity: (q) => listActivity(db, q),
+    listSystem: (q) => listSystem(db, q),
+    checkStorage,
+    purge,
+    async close() {
+      clearInterval(storageTimer);
+      clearInterval(purgeTimer);
+      clearTimeout(firstPurge);
+      await purging;
+      await writer.close();
+    },
+  };
+}
+
+/**
+ * Records one system event from a process that does not run the vault (the admin CLI):
+ * opens the database, writes at once, closes.
+ */
+export async function recordSystemEvent(config: Config, logType: LogType, subsystem: SystemActivityType, description: string, data?: Record<string, unknown>): Promise<void> {
+  const store = await openStore(config.database);
+  try {
+    await writeLogBatch(withLogTables(store.db), store.dialect, {
+      audit: [], activity: [], system: [{ at: Date.now(), logType, activityType: subsystem, description, alarmKey: null, data: data ?? null }],
+    });
+  } finally {
+    await store.close();
+  }
 }
