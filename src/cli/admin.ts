@@ -5,6 +5,7 @@ import { hashSecret, newId, newSecret } from '../auth/secrets.js';
 import { openStore, type MetadataStore } from '../store/index.js';
 import { openKeyRing } from '../context.js';
 import { runAuditAdmin } from './audit.js';
+import { recordSystemEvent } from '../audit/index.js';
 import type { KeyRing } from '../blobs/index.js';
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -107,11 +108,12 @@ export async function runAdmin(args: string[], flags: Flags, config: Config, out
       const ring = await openKeyRing(config, log);
       const keyId = verb === 'rotate' ? await ring.rotate() : ring.currentId;
       const rewrapped = await withStore(config, (s) => rewrapAll(s, ring, keyId));
+      await recordSystemEvent(config, 'info', 'configuration', `Master key ${verb === 'rotate' ? 'rotated' : 'rewrap'}: ${keyId} is current; ${rewrapped} key(s) rewrapped under it`, { keyId, rewrapped });
       out({ key_id: keyId, rewrapped }, `Master key ${keyId} is current; ${rewrapped} key(s) rewrapped under it (media bytes untouched).`);
       return;
     }
     case 'audit verify': {
-      const code = await runAuditAdmin([verb!, ...rest], config, out);
+      const code = await runAuditAdmin([verb!, ...rest], config, out, flags);
       if (code !== 0) process.exitCode = code;
       return;
     }

@@ -19,6 +19,7 @@ const USAGE = `callvault — self-hosted vault for call recordings
         [--upn U] [--groups g1,g2] [--first-name F] [--last-name L] [--phone P] [--extension E] [--sip-uri S] [--json]
   callvault admin keys rotate            (new master key; rewraps every data key under it)
   callvault admin keys rewrap            (rewraps keys still under older master keys)
+  callvault admin audit verify [--account NAME] [--json]   (checks the audit hash chains; exit 1 if broken)
   callvault migrate                      (bring the database schema up to date and exit)
   callvault openapi [--out FILE | --check FILE]
 
@@ -108,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
     case 'admin': {
       const config = loadConfig(overrides);
       await runAdmin(rest, flags, config, (o, human) => process.stdout.write(`${flags.json ? JSON.stringify(o) : human}\n`), stderrLog());
-      return 0;
+      return typeof process.exitCode === 'number' ? process.exitCode : 0;
     }
     case 'openapi':
       return openapi(flags);
