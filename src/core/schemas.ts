@@ -94,6 +94,9 @@ export const RecordingInputSchema = Type.Object({
     sampleRate: Type.Optional(Type.Integer({ minimum: 8000, maximum: 192000 })),
     channels: Type.Optional(Type.Integer({ minimum: 1, maximum: 8 })),
     startTime: Type.Optional(DateTime),
+    stopTime: Type.Optional(DateTime),
+    /** Spans (ms from the media start) where recording was paused and the audio is masked. */
+    pauseMasks: Type.Optional(Type.Array(Type.Object({ startMs: Type.Integer({ minimum: 0 }), endMs: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }), { maxItems: 1000 })),
   }, { additionalProperties: false }))),
 }, { additionalProperties: false, $id: 'RecordingInput' });
 export type RecordingInputBody = Static<typeof RecordingInputSchema>;

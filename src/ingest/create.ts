@@ -61,6 +61,8 @@ export class IngestService {
           ...(part.fileName ? { fileName: part.fileName } : {}),
           ...(info?.kind ? { kind: info.kind } : {}),
           ...(info?.startTime ? { startTime: info.startTime } : {}),
+          ...(info?.stopTime ? { stopTime: info.stopTime } : {}),
+          ...(info?.pauseMasks ? { pauseMasks: info.pauseMasks } : {}),
           ...(info?.codec ? { raw: { codec: info.codec, ...(info.sampleRate ? { sampleRate: info.sampleRate } : {}), ...(info.channels ? { channels: info.channels } : {}) } } : {}),
         };
         ingested.push(await this.intake.ingest(p.accountId, recordingId, newId('med', 10), part.stream, hints));

@@ -14,6 +14,8 @@ export interface MediaHints {
   raw?: RawHint;
   fileName?: string;
   startTime?: string;
+  stopTime?: string;
+  pauseMasks?: Array<{ startMs: number; endMs: number }>;
 }
 
 export interface IntakeLimits { maxMediaBytes: number; probeTimeoutMs: number }
@@ -91,6 +93,8 @@ export class MediaIntake {
         sha256: info.sha256,
         ...(hints.fileName ? { fileName: hints.fileName } : {}),
         ...(hints.startTime ? { startTime: hints.startTime } : {}),
+        ...(hints.stopTime ? { stopTime: hints.stopTime } : {}),
+        ...(hints.pauseMasks?.length ? { pauseMasks: hints.pauseMasks } : {}),
         status: 'available',
         createdAt: new Date().toISOString(),
       };

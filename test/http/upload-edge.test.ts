@@ -44,6 +44,17 @@ describe('upload edge cases', () => {
     await assertNothingLeft(server, before);
   });
 
+  it('keeps what the uploader says of each media file: times and paused spans', async () => {
+    const res = await post({
+      startTime: '2026-01-01T00:00:00Z',
+      mediaInfo: { media: { startTime: '2026-01-01T00:00:01Z', stopTime: '2026-01-01T00:00:03Z', pauseMasks: [{ startMs: 500, endMs: 900 }] } },
+    }, [{ name: 'media', fileName: 'a.wav', type: 'audio/wav', data: a }]);
+    assert.equal(res.status, 201);
+    assert.equal(res.json.media[0].startTime, '2026-01-01T00:00:01Z');
+    assert.equal(res.json.media[0].stopTime, '2026-01-01T00:00:03Z');
+    assert.deepEqual(res.json.media[0].pauseMasks, [{ startMs: 500, endMs: 900 }]);
+  });
+
   it('refuses a raw hint it cannot honour without leaving a pending marker', async () => {
     const rec = await call(server, 'POST', '/api/v1/recordings', { json: { startTime: '2026-01-01T00:00:00Z' } });
     const before = await blobFiles(server);
