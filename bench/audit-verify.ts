@@ -55,15 +55,15 @@ export function seedAuditChains(dbPath: string, entries: number, accounts: numbe
       for (let i = 0; i < count; i++) {
         seq++;
         const recording = `rec_${salt}${(n % 50_000).toString(36)}`;
-        const e: Omit<AuditEntry, 'hash'> = {
-          accountId, seq, id: `aud_${salt}${n.toString(36)}`, at: start + n * 10, item: 'call', action: AUDIT_ACTIONS[n % 8]!,
+        const e: Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'> = {
+          accountId, id: `aud_${salt}${n.toString(36)}`, at: start + n * 10, item: 'call', action: AUDIT_ACTIONS[n % 8]!,
           outcome: n % 50 === 0 ? 'refused' : 'success', principalId: `cli_bench${n % 7}`, principalKind: 'client',
           principalName: `bench client ${n % 7}`, description: `viewed recording ${recording}`, ip: '10.0.0.1',
-          requestId: `req_${n.toString(16)}`, objectId: recording, prevHash,
+          requestId: `req_${n.toString(16)}`, objectId: recording,
         };
-        const hash = entryHash(e);
-        insert.run(e.accountId, e.seq, e.id, e.at, e.item, e.action, e.outcome, e.principalId, e.principalKind, e.principalName,
-          e.description, e.ip, e.requestId, e.objectId, e.prevHash, hash);
+        const hash = entryHash(e, seq, prevHash);
+        insert.run(e.accountId, seq, e.id, e.at, e.item, e.action, e.outcome, e.principalId, e.principalKind, e.principalName,
+          e.description, e.ip, e.requestId, e.objectId, prevHash, hash);
         prevHash = hash;
         n++;
       }

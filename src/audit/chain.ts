@@ -30,12 +30,12 @@ export function cleanText(s: string): string {
  * very same text from the stored columns (CANONICAL_SQL), which is what makes verifying a
  * million entries fast: one string per row instead of sixteen.
  */
-export function canonicalText(e: Omit<AuditEntry, 'hash'>): string {
-  const nullMask = [e.principalId, e.principalName, e.ip, e.requestId, e.objectId].map((v) => (v === null ? '1' : '0')).join('');
-  const text = [
-    e.accountId, String(e.seq), e.id, String(e.at), e.item, e.action, e.outcome, e.principalId ?? '', e.principalKind,
-    e.principalName ?? '', e.description, e.ip ?? '', e.requestId ?? '', e.objectId ?? '', nullMask, e.prevHash,
-  ].join(US);
+export function canonicalText(e: Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>, seq: number, prevHash: string): string {
+  const flag = (v: string | null) => (v === null ? '1' : '0');
+  const nullMask = flag(e.principalId) + flag(e.principalName) + flag(e.ip) + flag(e.requestId) + flag(e.objectId);
+  const text = e.accountId + US + seq + US + e.id + US + e.at + US + e.item + US + e.action + US + e.outcome + US
+    + (e.principalId ?? '') + US + e.principalKind + US + (e.principalName ?? '') + US + e.description + US + (e.ip ?? '') + US
+    + (e.requestId ?? '') + US + (e.objectId ?? '') + US + nullMask + US + prevHash;
   if (!wellFormed(text)) throw new Error('audit entry fields must not contain control characters');
   return text;
 }
@@ -59,8 +59,9 @@ export function hashCanonical(text: string): string {
   return hash('sha256', `${FORMAT}${US}${text}`, 'hex');
 }
 
-export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
-  return hashCanonical(canonicalText(e));
+/** The hash of an entry at position `seq` after an entry hashed `prevHash`. */
+export function entryHash(e: Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>, seq: number, prevHash: string): string {
+  return hashCanonical(canonicalText(e, seq, prevHash));
 }
 
 /** Whether a canonical text ends with the given previous hash. */

@@ -2,12 +2,13 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config/index.js';
 import type { Database } from '../store/schema.js';
 import type { Dialect } from '../store/migrations.js';
-import { newId } from '../auth/secrets.js';
+import { randomBytes } from 'node:crypto';
 import { openStore } from '../store/index.js';
 import { withLogTables } from '../store/logs-schema.js';
-import { lastAlarmEvents, writeLogBatch } from '../store/logs-write.js';
+import { lastAlarmEvents, writeLogBatch, type PendingAudit } from '../store/logs-write.js';
 import { listActivity, listAudit, listSystem } from '../store/logs-query.js';
 import { purgeActivity, purgeAudit } from '../store/logs-retention.js';
+import { SqliteLogSink } from '../store/logs-sqlite.js';
 import { Alarms } from './alarms.js';
 import { cleanText } from './chain.js';
 import { checkFreeSpace, watchedFolders } from './storage-check.js';
@@ -19,12 +20,14 @@ export type * from './model.js';
 
 const DAY = 86_400_000;
 
-/** Audit text as stored: no control characters (see chain.ts), bounded length. */
-function clean(e: AuditInput): AuditInput {
-  const t = (v: string | null, max = 256) => (v === null ? null : cleanText(v.length > max ? `${v.slice(0, max)}…` : v));
+const text = (v: string | null, max = 256) => (v === null ? null : cleanText(v.length > max ? `${v.slice(0, max)}…` : v));
+
+/** An entry as chained: text without control characters (see chain.ts), bounded; one object literal (no spreads: hot path). */
+function pending(e: AuditInput, id: string, at: number): PendingAudit {
   return {
-    ...e, accountId: cleanText(e.accountId), principalId: t(e.principalId), principalName: t(e.principalName),
-    description: t(e.description, 2000)!, ip: t(e.ip), requestId: t(e.requestId), objectId: t(e.objectId),
+    accountId: cleanText(e.accountId), item: e.item, action: e.action, outcome: e.outcome, principalId: text(e.principalId),
+    principalKind: e.principalKind, principalName: text(e.principalName), description: text(e.description, 2000)!, ip: text(e.ip),
+    requestId: text(e.requestId), objectId: text(e.objectId), id, at,
   };
 }
 const PURGE_EVERY_MS = 3_600_000;
@@ -60,7 +63,9 @@ export function createLogs(coreDb: Kysely<Database>, config: Config): Logs {
   const dialect: Dialect = config.database.kind === 'sqlite' ? 'sqlite' : 'postgres';
   // Alarms emit only after loading their state (asynchronously), by when the writer exists.
   const alarms: Alarms = new Alarms(() => lastAlarmEvents(db), (e) => writer.addSystem(e));
-  const writer = new LogWriter((batch) => writeLogBatch(db, dialect, batch), {
+  // SQLite files are written from a worker thread (logs-sqlite.ts); other databases through the query builder.
+  const sink = config.database.kind === 'sqlite' && config.database.path !== ':memory:' ? new SqliteLogSink(config.database.path) : null;
+  const writer = new LogWriter((batch) => (sink ? sink.write(batch) : writeLogBatch(db, dialect, batch)), {
     intervalMs: 200, batchSize: 500, maxActivity: 10_000, maxAudit: 100_000, maxSystem: 1000,
   }, {
     failing: (err) => void alarms.raise('logs.write', 'error', 'storage', `Writing the logs to the database failed (${err.message}); entries are held in memory and retried`),
@@ -72,6 +77,9 @@ export function createLogs(coreDb: Kysely<Database>, config: Config): Logs {
     },
   });
   const al = alarms;
+  // Entry ids: a random per-process prefix and a counter (unique across processes, no entropy per entry).
+  const idPrefix = randomBytes(5).toString('hex');
+  let entries = 0;
 
   const folders = watchedFolders(config.dataDir, config.blobs.kind === 'disk' ? config.blobs.root : undefined);
   const checkStorage = () => checkFreeSpace(folders, () => config.logs.minFreeBytes, al).catch(() => undefined);
@@ -101,7 +109,7 @@ export function createLogs(coreDb: Kysely<Database>, config: Config): Logs {
   firstPurge.unref();
 
   return {
-    audit: (e) => writer.addAudit({ ...clean(e), id: newId('aud', 10), at: Date.now() }),
+    audit: (e) => writer.addAudit(pending(e, `aud_${idPrefix}${(++entries).toString(36)}`, Date.now())),
     activity: (e) => writer.addActivity(e),
     system: (logType, activityType, description, opts = {}) => writer.addSystem({
       at: Date.now(), logType, activityType, description, alarmKey: opts.alarmKey ?? null, data: opts.data ?? null,
@@ -120,6 +128,7 @@ export function createLogs(coreDb: Kysely<Database>, config: Config): Logs {
       clearTimeout(firstPurge);
       await purging;
       await writer.close();
+      await sink?.close();
     },
   };
 }

@@ -58,7 +58,7 @@ export async function verifyChain(db: LogsDb, accountId: string, head0?: ChainHe
     }
     let expected = 'fields without control characters';
     try {
-      if (e) expected = hashCanonical(canonicalText(e));
+      if (e) expected = hashCanonical(canonicalText(e, e.seq, e.prevHash));
     } catch { /* a field holds a control character: the server never writes one */ }
     return { problem: 'edited', seq: link.seq, id, expected, found: link.hash,
       message: `entry #${link.seq} (${id}) was edited: its fields no longer hash to the stored ${link.hash}` };

@@ -157,7 +157,8 @@ export function registerLogging(app: FastifyInstance, vault: Vault): void {
 
   async function record(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     const status = reply.statusCode;
-    const route = req.routeOptions.url;
+    const options = req.routeOptions; // a getter that builds an object: read once
+    const route = options.url;
     const p = req.principal;
     const claim = p ? null : claimed(req.headers, req.body, route);
     const found = claim ? await resolve(claim) : null;
@@ -175,7 +176,7 @@ export function registerLogging(app: FastifyInstance, vault: Vault): void {
       errorDetails: err, requestId: req.id, ip: req.ip,
     });
 
-    if (!route || (req.routeOptions.config.public && !SIGN_IN_OUT.test(route))) return;
+    if (!route || (options.config.public && !SIGN_IN_OUT.test(route))) return;
     const outcome: AuditOutcome = status >= 500 ? 'failed' : status >= 400 ? 'refused' : 'success';
     const events = routeEvents({
       method: req.method, route, params: (req.params ?? {}) as Record<string, string>, query: queryPairs(req.url), body: req.body,

@@ -84,8 +84,7 @@ void describe('callvault admin audit verify', () => {
     const { entryHash } = await import('../../src/audit/chain.js');
     const { auditFromRow } = await import('../../src/store/logs-query.js');
     const two = auditFromRow(row(2) as never);
-    const forged = { ...two, description: 'forged' };
-    const hash = entryHash(forged);
+    const hash = entryHash({ ...two, description: 'forged' }, two.seq, two.prevHash);
     db.prepare('UPDATE audit_log SET description = ?, hash = ? WHERE account_id = ? AND seq = 2').run('forged', hash, server.accountId);
     const r = await walk();
     assert.deepEqual([r.broken?.problem, r.broken?.seq, r.broken?.expected, r.broken?.found], ['relinked', 3, hash, two.hash]);
