@@ -181,7 +181,7 @@ export function registerLogging(app: FastifyInstance, vault: Vault): void {
     const events = routeEvents({
       method: req.method, route, params: (req.params ?? {}) as Record<string, string>, query: queryPairs(req.url), body: req.body,
       status, hasRange: typeof req.headers.range === 'string', contentType: String(req.headers['content-type'] ?? '').toLowerCase(),
-      location: reply.getHeader('location') as string | undefined, claimedId: found?.id ?? claim?.id ?? null,
+      location: reply.getHeader('location') as string | undefined, claimedId: found?.id ?? claim?.id ?? p?.id ?? null,
     });
     for (const e of events) {
       vault.logs.audit({

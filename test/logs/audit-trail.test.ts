@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { multipart, startServer, type TestServer } from '../helpers/server.js';
 import { makeFixture, removeFixtures } from '../fixtures/media.js';
 import { call } from '../http/util.js';
+import { hashSecret } from '../../src/auth/secrets.js';
 import { GENESIS_HASH } from '../../src/audit/chain.js';
 import { verifyAll } from '../../src/audit/verify.js';
 import { withLogTables } from '../../src/store/logs-schema.js';
@@ -104,6 +105,23 @@ void describe('what the audit trail records', () => {
     assert.deepEqual(no.principal, { id: c.clientId, kind: 'unknown', name: null });
     assert.match(no.description, /refused \(401\): sign in as client .* INVALID_CLIENT_CREDENTIALS/);
     assert.ok(!JSON.stringify(entries).includes('wrong-secret'));
+  });
+});
+
+void describe('users signing in and out', () => {
+  void test("a user's password login, a wrong password and a logout are recorded with the user's name", async () => {
+    const user = { id: 'usr_audit1', accountId: server.accountId, username: 'ann', passwordHash: await hashSecret('pa55word!'), role: 'admin' as const, firstName: 'Ann', lastName: 'Lee', createdAt: new Date().toISOString() };
+    await server.vault.store.createUser(user);
+    assert.equal((await call(server, 'POST', '/api/v1/auth/login', { token: null, json: { username: 'ann', password: 'nope-nope' } })).status, 401);
+    const ok = await call(server, 'POST', '/api/v1/auth/login', { token: null, json: { username: 'ann', password: 'pa55word!' } });
+    assert.equal(ok.status, 200);
+    assert.equal((await call(server, 'POST', '/api/v1/auth/logout', { token: ok.json.access_token })).status, 204);
+    const entries = await auditFor(server, logs, { objectId: user.id, item: 'user', sort: 'time' }, 3);
+    assert.deepEqual(entries.map((e) => [e.action, e.outcome, e.principal.kind, e.principal.name]), [
+      ['login', 'refused', 'unknown', null], ['login', 'success', 'user', 'Ann Lee'], ['logout', 'success', 'user', 'Ann Lee'],
+    ]);
+    assert.equal(entries[0].principal.id, 'ann');
+    assert.ok(!JSON.stringify(entries).includes('pa55word') && !JSON.stringify(entries).includes('nope-nope'));
   });
 });
 
