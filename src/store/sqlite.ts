@@ -20,11 +20,21 @@ export class SqliteStore extends SqlStore {
     super(db, 'sqlite');
   }
 
-  override getRecording(accountId: string, id: string): Promise<Recording | null> {
+  private row(accountId: string, id: string) {
     // Prepared on first use: the table exists only once migrations have run.
     this.byId ??= this.sqlite.prepare('SELECT seq, doc FROM recordings WHERE id = ? AND account_id = ? AND deleted_at IS NULL');
-    const row = this.byId.get(id, accountId);
+    return this.byId.get(id, accountId);
+  }
+
+  override getRecording(accountId: string, id: string): Promise<Recording | null> {
+    const row = this.row(accountId, id);
     return Promise.resolve(row ? recordingFromRow(row) : null);
+  }
+
+  /** The stored document with its numeric id spliced in: exactly what recordingFromRow would give, unparsed. */
+  getRecordingJson(accountId: string, id: string): string | null {
+    const row = this.row(accountId, id);
+    return row ? `{"numericId":${Number(row.seq)},${row.doc.slice(1)}` : null;
   }
 }
 

@@ -47,8 +47,11 @@ export function recordingRoutes(app: FastifyInstance, vault: Vault): void {
 
   app.get<{ Params: { id: string } }>('/recordings/:id', {
     schema: { tags: ['recordings'], summary: 'Get one recording', security: [{ bearer: [] }], params: Id, response: { 200: Type.Ref(RecordingSchema), ...errors } },
-  }, async (req) => {
+  }, async (req, reply) => {
     const p = principalOf(req);
+    // Callers who see everything unmasked (clients, admins) get the stored JSON as it is.
+    const json = vault.recordings.getJson(p, req.params.id);
+    if (json !== null) return reply.type('application/json; charset=utf-8').send(json);
     const rec = await vault.recordings.get(p, req.params.id);
     const masks = await vault.recordings.masks(p);
     return masks ? maskDeep(rec, nativeMasks(masks)) : rec;
