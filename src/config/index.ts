@@ -26,6 +26,9 @@ export interface Config {
     /** Token requests per minute (and burst) allowed per address and per client id. */
     loginPerMinute: number;
     loginBurst: number;
+    /** Requests per minute per principal and per source address on authenticated routes; 0 turns a limit off. */
+    requestsPerMinute: number;
+    requestsPerMinutePerIp: number;
   };
   auth: { tokenTtlSeconds: number };
   http: {
@@ -137,6 +140,8 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
       probeTimeoutMs: int('probeTimeoutMs', lim.probeTimeoutMs ?? 60_000, 1000, 3_600_000),
       loginPerMinute: int('loginPerMinute', env.CALLVAULT_LOGIN_PER_MINUTE ?? lim.loginPerMinute ?? 30, 1, 1_000_000),
       loginBurst: int('loginBurst', env.CALLVAULT_LOGIN_BURST ?? lim.loginBurst ?? 20, 1, 1_000_000),
+      requestsPerMinute: int('requestsPerMinute', env.CALLVAULT_RATE_LIMIT_PER_MINUTE ?? lim.requestsPerMinute ?? 12_000, 0, 100_000_000),
+      requestsPerMinutePerIp: int('requestsPerMinutePerIp', env.CALLVAULT_RATE_LIMIT_PER_IP_PER_MINUTE ?? lim.requestsPerMinutePerIp ?? 24_000, 0, 100_000_000),
     },
     http: httpConfig(env, (file.http ?? {}) as Record<string, unknown>),
     auth: { tokenTtlSeconds: int('tokenTtlSeconds', env.CALLVAULT_TOKEN_TTL ?? (file.auth as Record<string, unknown> | undefined)?.tokenTtlSeconds ?? 900, 60, 86400) },

@@ -5,7 +5,7 @@ import swagger from '@fastify/swagger';
 import type { Vault } from '../context.js';
 import { notFound } from '../core/errors.js';
 import { authenticate } from './auth.js';
-import { LoginThrottle } from './throttle.js';
+import { LoginThrottle, RequestLimits } from './throttle.js';
 import { registerCors } from './cors.js';
 import { sessionRoutes } from './native/session.js';
 import { sendError } from './errors.js';
@@ -64,6 +64,7 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
   }) as unknown as FastifyInstance;
 
   const throttle = new LoginThrottle(vault.config.limits);
+  const requestLimits = new RequestLimits(vault.config.limits);
   const securityHeaders: Record<string, string> = http.tlsCertFile
     ? { ...BASE_SECURITY_HEADERS, 'strict-transport-security': 'max-age=31536000' }
     : BASE_SECURITY_HEADERS;
@@ -84,7 +85,7 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
     reply.header('x-request-id', req.id);
     reply.headers(securityHeaders);
     if (req.routeOptions.config.public || !req.routeOptions.url) return;
-    await authenticate(vault.auth, throttle, req);
+    requestLimits.check(req.ip, await authenticate(vault.auth, throttle, req));
   });
 
   registerCors(app, http.corsOrigins);

@@ -20,3 +20,23 @@ export class LoginThrottle {
     this.perName.take(name.toLowerCase());
   }
 }
+
+/**
+ * Request rate limits on authenticated routes, per principal and per source address (each
+ * may spend a sixth of a minute's allowance at once); 0 in the config turns one off.
+ */
+export class RequestLimits {
+  private readonly perPrincipal: RateLimiter | undefined;
+  private readonly perIp: RateLimiter | undefined;
+
+  constructor(limits: Config['limits']) {
+    const make = (perMinute: number) => (perMinute > 0 ? new RateLimiter(perMinute, Math.max(1, Math.ceil(perMinute / 6))) : undefined);
+    this.perPrincipal = make(limits.requestsPerMinute);
+    this.perIp = make(limits.requestsPerMinutePerIp);
+  }
+
+  check(ip: string, principal: { accountId: string; id: string }): void {
+    this.perIp?.take(ip);
+    this.perPrincipal?.take(`${principal.accountId}/${principal.id}`);
+  }
+}

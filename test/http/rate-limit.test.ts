@@ -30,3 +30,24 @@ describe('throttling of token requests', () => {
     assert.equal(res.status, 200);
   });
 });
+
+describe('request rate limits', () => {
+  let server: TestServer;
+  before(async () => { server = await startServer({ CALLVAULT_RATE_LIMIT_PER_MINUTE: '12', CALLVAULT_RATE_LIMIT_PER_IP_PER_MINUTE: '0' }); });
+  after(() => server.stop());
+
+  it('answers 429 with Retry-After once a principal has spent its allowance, without touching others', async () => {
+    const other = await server.client();
+    const statuses: number[] = [];
+    let last: Response | undefined;
+    for (let i = 0; i < 3; i++) {
+      last = await fetch(`${server.url}/api/v1/recordings`, { headers: { authorization: `Bearer ${server.token}` } });
+      statuses.push(last.status);
+    }
+    assert.deepEqual(statuses, [200, 200, 429]);
+    assert.ok(Number(last!.headers.get('retry-after')) >= 1);
+    assert.equal(((await last!.json()) as { error: { code: string } }).error.code, 'RATE_LIMIT_EXCEEDED');
+    const theirs = await fetch(`${server.url}/api/v1/recordings`, { headers: { authorization: `Bearer ${other.token}` } });
+    assert.equal(theirs.status, 200);
+  });
+});
