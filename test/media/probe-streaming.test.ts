@@ -4,9 +4,10 @@ import { chmod, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { after, before, describe, test } from 'node:test';
-import { ErrorCode, VaultError } from '../../src/core/errors.js';
+import { ErrorCode } from '../../src/core/errors.js';
 import { resolveMediaTools, type MediaTools } from '../../src/media/binaries.js';
 import { activeProbes, startProbe, type MediaFacts, type ProbeOptions } from '../../src/media/probe.js';
+import { probeWith, refusal } from './util.js';
 import { fixtureDir, makeFixture, removeFixtures } from '../fixtures/media.js';
 
 let tools: MediaTools;
@@ -15,20 +16,7 @@ before(async () => {
 });
 after(removeFixtures);
 
-async function probeFile(file: string, opts?: ProbeOptions, ffprobe = tools.ffprobe): Promise<MediaFacts> {
-  const { sink, result } = startProbe({ ffprobe }, opts);
-  await pipeline(createReadStream(file), sink);
-  return result;
-}
-
-async function refusal(p: Promise<unknown>): Promise<VaultError> {
-  const err = await p.then(
-    () => assert.fail('expected the probe to refuse the file'),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof VaultError, `expected a VaultError, got ${String(err)}`);
-  return err;
-}
+const probeFile = (file: string, opts?: ProbeOptions, ffprobe = tools.ffprobe): Promise<MediaFacts> => probeWith(ffprobe, file, opts);
 
 /** Pids of our live ffprobe children, from /proc (Linux). */
 async function ffprobeChildren(): Promise<number[]> {

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
 import { after, before, describe, test } from 'node:test';
 import { ErrorCode, VaultError } from '../../src/core/errors.js';
 import { resolveMediaTools, type MediaTools } from '../../src/media/binaries.js';
-import { activeProbes, startProbe, type MediaFacts, type ProbeOptions } from '../../src/media/probe.js';
+import { activeProbes, type MediaFacts, type ProbeOptions } from '../../src/media/probe.js';
+import { probeWith, refusal } from './util.js';
 import { makeEmptyFile, makeFixture, makeTextFile, makeTruncated, makeWithFfmpeg, removeFixtures, type FixtureKind } from '../fixtures/media.js';
 
 let tools: MediaTools;
@@ -14,20 +13,7 @@ before(async () => {
 });
 after(removeFixtures);
 
-async function probeFile(file: string, opts?: ProbeOptions, ffprobe = tools.ffprobe): Promise<MediaFacts> {
-  const { sink, result } = startProbe({ ffprobe }, opts);
-  await pipeline(createReadStream(file), sink);
-  return result;
-}
-
-async function refusal(p: Promise<unknown>): Promise<VaultError> {
-  const err = await p.then(
-    () => assert.fail('expected the probe to refuse the file'),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof VaultError, `expected a VaultError, got ${String(err)}`);
-  return err;
-}
+const probeFile = (file: string, opts?: ProbeOptions, ffprobe = tools.ffprobe): Promise<MediaFacts> => probeWith(ffprobe, file, opts);
 
 const expected: Record<FixtureKind, { codec: string; container: string; mimeType: string; extension: string; sampleRate: number; opts?: ProbeOptions }> = {
   'wav-pcm16': { codec: 'pcm_s16le', container: 'wav', mimeType: 'audio/wav', extension: 'wav', sampleRate: 8000 },
