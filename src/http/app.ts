@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { Vault } from '../context.js';
-import { notFound } from '../core/errors.js';
+import { ErrorCode, notFound } from '../core/errors.js';
+import type { Socket } from 'node:net';
 import { authenticate } from './auth.js';
 import { LoginThrottle, RequestLimits } from './throttle.js';
 import { registerCors } from './cors.js';
@@ -56,6 +57,21 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
     },
     bodyLimit: vault.config.limits.maxJsonBytes,
     routerOptions: { maxParamLength: 256 },
+    // Requests Node's parser refuses before any route exists (oversized or malformed headers):
+    // answered in the envelope too, on the raw socket.
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket: Socket) => {
+      if (!socket.writable) return socket.destroy();
+      const big = err.code === 'HPE_HEADER_OVERFLOW';
+      const status = big ? 431 : 400;
+      const id = `req_${idPrefix}${(++requestCount).toString(36)}`;
+      const body = JSON.stringify({ error: {
+        code: big ? ErrorCode.HEADERS_TOO_LARGE : ErrorCode.INVALID_REQUEST,
+        description: big ? 'The request headers are too large' : 'The request could not be parsed',
+        request_id: id, timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      } });
+      socket.end(`HTTP/1.1 ${status} ${big ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\n`
+        + `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${id}\r\nConnection: close\r\n\r\n${body}`);
+    },
     // Refusals from the router itself (bad URL encoding, over-long ids) get the envelope too.
     frameworkErrors: (err, req, reply) => {
       void sendError(err, req, reply);

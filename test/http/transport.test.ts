@@ -108,3 +108,17 @@ describe('TLS', () => {
     }
   });
 });
+
+describe('oversized headers', () => {
+  let server: TestServer;
+  before(async () => { server = await startServer(); });
+  after(() => server.stop());
+
+  it('answers 431 in the error envelope, with a request id', async () => {
+    const res = await fetch(`${server.url}/api/v1/recordings`, { headers: { authorization: `Bearer ${server.token}`, 'x-padding': 'a'.repeat(40_000) } });
+    assert.equal(res.status, 431);
+    const body = (await res.json()) as { error: { code: string; request_id: string } };
+    assert.equal(body.error.code, 'HEADERS_TOO_LARGE');
+    assert.equal(body.error.request_id, res.headers.get('x-request-id'));
+  });
+});
