@@ -1,0 +1,73 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { startServer, multipart, type TestServer } from '../helpers/server.js';
+import { makeFixture } from '../fixtures/media.js';
+import { hashSecret, newId } from '../../src/auth/secrets.js';
+import type { Role } from '../../src/core/principals.js';
+import { call } from '../http/util.js';
+
+/**
+ * Every route × every kind of caller: the status each must get, and for lists, that nothing
+ * outside the caller's view is returned or counted.
+ */
+describe('the role matrix', () => {
+  let server: TestServer;
+  const tok: Record<string, string> = {};
+  let other: { id: string; mediaId: string };
+  let held: string;
+
+  before(async () => {
+    server = await startServer();
+    for (const [username, role, groups] of [['ada', 'admin', []], ['sue', 'supervisor', ['g1']], ['amy', 'agent', []]] as Array<[string, Role, string[]]>) {
+      await server.vault.store.createUser({
+        id: newId('usr', 10), accountId: server.accountId, username, passwordHash: await hashSecret('pw-pw-pw-pw'), role,
+        createdAt: new Date().toISOString(), upn: `${username}@acme.test`, groups,
+      });
+      tok[username] = (await call(server, 'POST', '/api/v1/auth/login', { token: null, json: { username, password: 'pw-pw-pw-pw' } })).json.access_token;
+    }
+    tok.client = server.token;
+    tok.noscope = (await server.client({ scopes: ['transcripts:read'] })).token;
+    const wav = await readFile(await makeFixture('wav-mulaw', { seconds: 1 }));
+    const { body, contentType } = multipart({ startTime: '2026-01-01T00:00:00Z', calling: { phoneNumber: '+1 555 0199' } }, [{ fileName: 'a.wav', type: 'audio/wav', data: wav }]);
+    const rec = await call(server, 'POST', '/api/v1/recordings', { body, headers: { 'content-type': contentType } });
+    other = { id: rec.json.id, mediaId: rec.json.media[0].id };
+    held = (await call(server, 'POST', '/api/v1/recordings', { json: { startTime: '2026-01-02T00:00:00Z', nonDelete: true } })).json.id;
+  });
+  after(() => server.stop());
+
+  type Row = [string, string, () => string, unknown, Record<string, number>];
+  const rows: Row[] = [
+    ['list recordings', 'GET', () => '/api/v1/recordings', undefined, { client: 200, ada: 200, sue: 200, amy: 200, noscope: 403 }],
+    ['get a recording outside the view', 'GET', () => `/api/v1/recordings/${other.id}`, undefined, { client: 200, ada: 200, sue: 404, amy: 404, noscope: 403 }],
+    ['play media outside the view', 'GET', () => `/api/v1/recordings/${other.id}/media/${other.mediaId}`, undefined, { client: 200, ada: 200, sue: 404, amy: 404, noscope: 403 }],
+    ['edit a recording outside the view', 'PATCH', () => `/api/v1/recordings/${other.id}`, { addNotes: [{ content: 'x' }] }, { client: 200, ada: 200, sue: 404, amy: 404, noscope: 403 }],
+    ['delete a non-deletable recording', 'DELETE', () => `/api/v1/recordings/${held}`, undefined, { client: 409, ada: 409, sue: 404, amy: 403, noscope: 403 }],
+    ['upload a recording', 'POST', () => '/api/v1/recordings', { startTime: '2026-02-01T00:00:00Z' }, { client: 201, ada: 201, sue: 201, amy: 201, noscope: 403 }],
+    ['read the audit trail', 'GET', () => '/api/v1/audit-logs', undefined, { client: 403, ada: 200, sue: 403, amy: 403, noscope: 403 }],
+    ['read the API activity log', 'GET', () => '/api/v1/api-activity-logs', undefined, { client: 403, ada: 200, sue: 403, amy: 403, noscope: 403 }],
+    ['read the system activity log', 'GET', () => '/api/v1/system-activity-logs', undefined, { client: 403, ada: 200, sue: 403, amy: 403, noscope: 403 }],
+    ['change privacy settings', 'PUT', () => '/api/v1/settings/privacy', { agentFields: [], customerFields: [] }, { client: 403, ada: 200, sue: 403, amy: 403, noscope: 403 }],
+    ['ask who they are', 'GET', () => '/api/v1/auth/me', undefined, { client: 200, ada: 200, sue: 200, amy: 200, noscope: 200 }],
+  ];
+
+  for (const [what, method, path, json, expected] of rows) {
+    it(`answers each caller as its role allows: ${what}`, async () => {
+      for (const [who, status] of Object.entries(expected)) {
+        const res = await call(server, method, path(), { token: tok[who]!, ...(json !== undefined ? { json } : {}) });
+        assert.equal(res.status, status, `${who} ${method} ${path()}: ${res.bytes.toString().slice(0, 200)}`);
+        if (status >= 400) assert.ok(res.json?.error?.code, `${who}: error envelope`);
+      }
+    });
+  }
+
+  it('never lists or counts a recording outside the caller\'s view, even when searching for it', async () => {
+    for (const who of ['sue', 'amy']) {
+      const res = await call(server, 'GET', '/api/v1/recordings?phone=15550199', { token: tok[who]! });
+      assert.equal(res.status, 200);
+      assert.equal(res.json.total, 0, who);
+      assert.deepEqual(res.json.data, []);
+    }
+    assert.equal((await call(server, 'GET', '/api/v1/recordings?phone=15550199', { token: tok.ada! })).json.total, 1);
+  });
+});
