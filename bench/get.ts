@@ -11,6 +11,7 @@ import { fmt, runLoad, runLoadInWorker, summarize, type LoadResult, type LoadSpe
 import { resultLine, type Log, type SummaryRow } from './report.js';
 import { measure, othersNote, type QuietPolicy } from './machine.js';
 import { rng } from './synth.js';
+import { startNoAuthApp } from './no-auth-app.js';
 
 export const GET_TARGET_RPS = 5000;
 
@@ -84,6 +85,16 @@ export async function benchGet(server: BenchServer, seeded: SeededDb, opts: GetO
     reported = r.reqPerSec;
     rows.push(resultLine(log, `get by id (${how}, ${opts.concurrency} in flight)`, `${fmt(r.reqPerSec, 0)} req/s`, `>= ${GET_TARGET_RPS} req/s`,
       ok && r.reqPerSec >= GET_TARGET_RPS));
+  }
+  // Issue 3's target: auth + audit/activity logging add at most 15% to the latency of this route.
+  const bare = await startNoAuthApp(server.vault, seeded.accountId);
+  try {
+    const { value: noAuth, others: o2 } = await measure('get by id without auth and logging', opts.quiet, () => runLoadInWorker({ ...spec, origin: bare.origin }));
+    const added = reported > 0 ? noAuth.reqPerSec / reported - 1 : NaN;
+    log(`get by id without auth and logging (same routes, same vault): ${fmt(noAuth.reqPerSec, 0)} req/s${othersNote(o2)}`);
+    rows.push(resultLine(log, 'auth + logging added to get-by-id latency', `${fmt(100 * added, 1)}% (ratio ${fmt(1 + added, 2)})`, '<= 15%', added <= 0.15));
+  } finally {
+    await bare.close();
   }
   const one = await server.vault.store.getRecording(seeded.accountId, ids[0]!);
   const { value: floor, others } = await measure('get by id reference', opts.quiet, () => bareFastify(one, spec));
