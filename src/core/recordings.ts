@@ -157,11 +157,12 @@ export class RecordingService {
     return this.store.getRecordingJson(p.accountId, id);
   }
 
-  async list(p: Principal, q: RecordingQuery): Promise<Page<Recording>> {
+  /** A page the caller may see, with the field names masked for them (null: none), so a door reads the settings once. */
+  async list(p: Principal, q: RecordingQuery): Promise<Page<Recording> & { masks: Set<string> | null }> {
     requireScope(p, 'recordings:read');
     const masks = await this.masks(p);
     if (masks) assertSearchAllowed(q.filter, nativeMasks(masks));
-    return this.store.listRecordings(p.accountId, { ...q, filter: restrict(p, q.filter) }, this.countCap);
+    return { ...(await this.store.listRecordings(p.accountId, { ...q, filter: restrict(p, q.filter) }, this.countCap)), masks };
   }
 
   /** Read-modify-write with optimistic concurrency; retries a few times on a lost race. */

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import busboy from 'busboy';
 import { invalid, tooLarge } from '../../core/errors.js';
 import type { UploadPart } from '../../ingest/create.js';
+import { readBounded } from './read-bounded.js';
 
 type Event =
   | { t: 'field'; name: string; value: string; truncated: boolean }
@@ -16,17 +17,6 @@ function parseJson(text: string): unknown {
   } catch {
     throw invalid("the 'metadata' part is not valid JSON", { field: 'metadata' });
   }
-}
-
-async function readSmall(stream: Readable, max: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of stream) {
-    size += (c as Buffer).length;
-    if (size > max) throw tooLarge(`the 'metadata' part is larger than ${max} bytes`);
-    chunks.push(c as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**
@@ -89,7 +79,7 @@ export async function* multipartParts(req: IncomingMessage, limits: { maxJsonByt
           break;
         case 'file':
           if (e.name === 'metadata') {
-            yield { kind: 'metadata', json: parseJson(await readSmall(e.stream, limits.maxJsonBytes)) };
+            yield { kind: 'metadata', json: parseJson(await readBounded(e.stream, limits.maxJsonBytes, "the 'metadata' part")) };
           } else {
             yield { kind: 'media', name: e.name, stream: e.stream, contentType: e.mimeType, ...(e.fileName ? { fileName: e.fileName } : {}) };
             // If the consumer did not read the stream (it failed), drain it so busboy can go on or finish.

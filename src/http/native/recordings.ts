@@ -24,7 +24,7 @@ export function recordingRoutes(app: FastifyInstance, vault: Vault): void {
     const q = toRecordingQuery(req.query);
     const p = principalOf(req);
     const page = await vault.recordings.list(p, q);
-    const masks = await vault.recordings.masks(p);
+    const { masks } = page;
     let next: string | undefined;
     if (page.nextCursor) {
       const params = new URLSearchParams();

@@ -1,11 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Vault } from '../../context.js';
-import { invalid, tooLarge, unsupportedMedia } from '../../core/errors.js';
+import { invalid, unsupportedMedia } from '../../core/errors.js';
 import type { Recording } from '../../core/model.js';
 import type { UploadPart } from '../../ingest/create.js';
 import { principalOf } from '../auth.js';
 import { multipartParts } from './multipart.js';
+import { readBounded } from './read-bounded.js';
 import { ErrorSchema, RecordingSchema } from './schemas.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -98,15 +99,9 @@ export function uploadRoutes(app: FastifyInstance, vault: Vault): void {
 }
 
 async function readJson(stream: NodeJS.ReadableStream, max: number): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of stream) {
-    size += (c as Buffer).length;
-    if (size > max) throw tooLarge(`the JSON body is larger than ${max} bytes`);
-    chunks.push(c as Buffer);
-  }
+  const text = await readBounded(stream, max, 'the JSON body');
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(text);
   } catch {
     throw invalid('the body is not valid JSON');
   }
