@@ -17,6 +17,10 @@ export const ErrorCode = {
   HEADERS_TOO_LARGE: 'HEADERS_TOO_LARGE',
   RATE_LIMIT_EXCEEDED: 'RATE_LIMIT_EXCEEDED',
   READ_ONLY: 'READ_ONLY',
+  /** Audio that could not be decoded or is unfit for the work asked (silence, too long). */
+  UNPROCESSABLE: 'UNPROCESSABLE',
+  /** A speech or media engine, its binary or its model is missing or broken. */
+  ENGINE_UNAVAILABLE: 'ENGINE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -36,6 +40,8 @@ export const statusOf: Record<ErrorCode, number> = {
   RATE_LIMIT_EXCEEDED: 429,
   INTERNAL_SERVER_ERROR: 500,
   READ_ONLY: 503,
+  UNPROCESSABLE: 422,
+  ENGINE_UNAVAILABLE: 503,
 };
 
 export class VaultError extends Error {
