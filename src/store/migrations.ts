@@ -75,6 +75,26 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await sql.raw(`CREATE INDEX revoked_expires ON revoked_tokens (expires_at)`).execute(db);
       },
     },
+    '0004_jobs': {
+      async up(db: Kysely<unknown>) {
+        const run = (q: string) => sql.raw(q).execute(db);
+        await run(`CREATE TABLE jobs (id TEXT PRIMARY KEY, account_id TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL,
+          state TEXT NOT NULL, attempts INTEGER NOT NULL, max_attempts INTEGER NOT NULL, run_at ${bigint} NOT NULL,
+          worker_id TEXT, lease_until ${bigint}, last_error TEXT, dedupe_key TEXT, recording_id TEXT,
+          created_at ${bigint} NOT NULL, updated_at ${bigint} NOT NULL)`);
+        await run(`CREATE INDEX jobs_due ON jobs (state, run_at)`);
+        // Finished and parked jobs give their key up, so the same work can be asked for again.
+        await run(`CREATE UNIQUE INDEX jobs_dedupe ON jobs (dedupe_key)`);
+        await run(`CREATE INDEX jobs_recording ON jobs (account_id, recording_id, created_at)`);
+        await run(`CREATE TABLE recording_docs (recording_seq ${bigint} NOT NULL REFERENCES recordings(seq) ON DELETE CASCADE,
+          account_id TEXT NOT NULL, name TEXT NOT NULL, doc TEXT NOT NULL, updated_at ${bigint} NOT NULL, PRIMARY KEY (recording_seq, name))`);
+        await run(`CREATE TABLE renditions (recording_seq ${bigint} NOT NULL REFERENCES recordings(seq),
+          account_id TEXT NOT NULL, name TEXT NOT NULL, media_id TEXT NOT NULL, blob_key TEXT NOT NULL UNIQUE, mime_type TEXT NOT NULL,
+          size ${bigint} NOT NULL, sha256 TEXT NOT NULL, chunk_size INTEGER NOT NULL, wrapped_key TEXT, key_id TEXT,
+          created_at ${bigint} NOT NULL, PRIMARY KEY (recording_seq, media_id, name))`);
+        await run(`CREATE INDEX renditions_key_id ON renditions (key_id)`);
+      },
+    },
   };
 }
 

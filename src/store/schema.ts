@@ -73,7 +73,26 @@ export interface SigningKeysTable { kid: string; wrapped_key: string; key_id: st
 /** Tokens revoked before their expiry (logout); rows go once the token would have expired anyway. */
 export interface RevokedTokensTable { jti: string; account_id: string; expires_at: number }
 
+/** The durable job queue (src/jobs). */
+export interface JobsTable {
+  id: string; account_id: string; kind: string; payload: string; state: string; attempts: number; max_attempts: number;
+  run_at: number; worker_id: string | null; lease_until: number | null; last_error: string | null; dedupe_key: string | null;
+  recording_id: string | null; created_at: number; updated_at: number;
+}
+
+/** Derived JSON documents of a recording: transcript, redacted transcript, insights, waveform peaks. */
+export interface RecordingDocsTable { recording_seq: number; account_id: string; name: string; doc: string; updated_at: number }
+
+/** Derived audio (playback and redacted renditions), sealed like media. */
+export interface RenditionsTable {
+  recording_seq: number; account_id: string; name: string; media_id: string; blob_key: string; mime_type: string;
+  size: number; sha256: string; chunk_size: number; wrapped_key: string | null; key_id: string | null; created_at: number;
+}
+
 export interface Database {
+  jobs: JobsTable;
+  recording_docs: RecordingDocsTable;
+  renditions: RenditionsTable;
   revoked_tokens: RevokedTokensTable;
   signing_keys: SigningKeysTable;
   accounts: AccountsTable;
