@@ -63,7 +63,7 @@ export async function openVault(config: Config, log: Log): Promise<Vault> {
   const swept = await janitor.start();
   if (swept > 0) log.warn(`Removed ${swept} object(s) left by uploads that a stopped process had not finished`);
   const signingKeys = new SigningKeys(store, keys);
-  await signingKeys.load();
+  await signingKeys.start();
   const logs = createLogs(store.db, config);
   const revocations = new Revocations(store);
   await revocations.start();
@@ -77,6 +77,7 @@ export async function openVault(config: Config, log: Log): Promise<Vault> {
     async close() {
       await janitor.stop().catch(() => undefined);
       revocations.stop();
+      signingKeys.stop();
       await logs.close();
       await store.close();
     },

@@ -18,10 +18,13 @@ function displayName(u: User): string {
 }
 
 /** Client-credentials and password logins, bearer and Basic checks, logout. */
+/** The key id in a token's header (the token has been verified, so the header is well formed). */
+const kidOf = (token: string): string => (JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString()) as { kid: string }).kid;
+
 export class AuthService {
   /** Recently verified Basic credentials (keyed by a hash), so scrypt does not run per request. */
   private readonly basicCache = new Map<string, { principal: Principal; until: number }>();
-  private readonly bearerCache = new Map<string, { principal: Principal; until: number }>();
+  private readonly bearerCache = new Map<string, { principal: Principal; until: number; kid: string }>();
 
   constructor(
     private readonly store: MetadataStore,
@@ -74,7 +77,7 @@ export class AuthService {
   principalFromBearer(token: string): Principal {
     // A token verified once is remembered until it expires (revocation is still checked each time).
     const hit = this.bearerCache.get(token);
-    if (hit && hit.until > Date.now()) {
+    if (hit && hit.until > Date.now() && this.keys.find(hit.kid)) {
       if (this.revocations.has(hit.principal.session!.jti)) throw unauthorized('The access token has been revoked');
       return hit.principal;
     }
@@ -90,7 +93,7 @@ export class AuthService {
       session: { jti: claims.jti, exp: claims.exp },
     };
     if (this.bearerCache.size >= 10_000) this.bearerCache.clear();
-    this.bearerCache.set(token, { principal, until: claims.exp * 1000 });
+    this.bearerCache.set(token, { principal, until: claims.exp * 1000, kid: kidOf(token) });
     return principal;
   }
 

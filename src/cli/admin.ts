@@ -7,6 +7,7 @@ import { openKeyRing } from '../context.js';
 import { runAuditAdmin } from './audit.js';
 import { recordSystemEvent } from '../audit/index.js';
 import type { KeyRing } from '../blobs/index.js';
+import { SigningKeys } from '../auth/signing-keys.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 type Out = (o: Record<string, unknown>, human: string) => void;
@@ -112,12 +113,34 @@ export async function runAdmin(args: string[], flags: Flags, config: Config, out
       out({ key_id: keyId, rewrapped }, `Master key ${keyId} is current; ${rewrapped} key(s) rewrapped under it (media bytes untouched).`);
       return;
     }
+    case 'signing-keys rotate':
+    case 'signing-keys list': {
+      const ring = await openKeyRing(config, log);
+      const result = await withStore(config, async (s) => {
+        const keys = new SigningKeys(s, ring);
+        await keys.load();
+        if (verb === 'list') return { keys: keys.list() };
+        const r = await keys.rotate(flags['drop-old'] ? { dropOlderThanMs: 0 } : {});
+        return { ...r, keys: keys.list() };
+      });
+      if (verb === 'list') {
+        out(result, result.keys.map((k) => `${k.kid}  created ${new Date(k.createdAt).toISOString()}${k.signing ? '  (signing)' : ''}`).join('\n'));
+        return;
+      }
+      const r = result as Awaited<ReturnType<SigningKeys['rotate']>> & typeof result;
+      await recordSystemEvent(config, 'info', 'configuration', `Token signing key ${r.kid} added; it signs from ${new Date(r.activatesAt).toISOString()}`
+        + (r.dropped.length ? `; removed ${r.dropped.join(', ')} (tokens they signed no longer work)` : ''), { kid: r.kid, dropped: r.dropped });
+      out({ kid: r.kid, activates_at: new Date(r.activatesAt).toISOString(), dropped: r.dropped },
+        `Signing key ${r.kid} added; running servers load it within 5 s and sign with it from ${new Date(r.activatesAt).toISOString()}.`
+        + (r.dropped.length ? ` Removed ${r.dropped.length} older key(s): tokens they signed stop working within 5 s.` : ' Older keys keep verifying until removed (--drop-old).'));
+      return;
+    }
     case 'audit verify': {
       const code = await runAuditAdmin([verb!, ...rest], config, out, flags);
       if (code !== 0) process.exitCode = code;
       return;
     }
     default:
-      throw invalid(`unknown admin command '${[noun, verb].filter(Boolean).join(' ')}'. Try: account create, client create, user create, keys rotate, keys rewrap`);
+      throw invalid(`unknown admin command '${[noun, verb].filter(Boolean).join(' ')}'. Try: account create, client create, user create, keys rotate, keys rewrap, signing-keys rotate [--drop-old], signing-keys list, audit verify`);
   }
 }

@@ -19,6 +19,8 @@ const USAGE = `callvault — self-hosted vault for call recordings
         [--upn U] [--groups g1,g2] [--first-name F] [--last-name L] [--phone P] [--extension E] [--sip-uri S] [--json]
   callvault admin keys rotate            (new master key; rewraps every data key under it)
   callvault admin keys rewrap            (rewraps keys still under older master keys)
+  callvault admin signing-keys rotate [--drop-old]   (new token signing key; --drop-old invalidates tokens of older keys)
+  callvault admin signing-keys list
   callvault admin audit verify [--account NAME] [--json]   (checks the audit hash chains; exit 1 if broken)
   callvault migrate                      (bring the database schema up to date and exit)
   callvault openapi [--out FILE | --check FILE]
@@ -92,6 +94,7 @@ async function main(argv: string[]): Promise<number> {
       password: { type: 'string' }, role: { type: 'string' }, 'first-name': { type: 'string' }, 'last-name': { type: 'string' },
       out: { type: 'string' }, check: { type: 'string' }, upn: { type: 'string' }, groups: { type: 'string' },
       phone: { type: 'string' }, extension: { type: 'string' }, 'sip-uri': { type: 'string' },
+      'drop-old': { type: 'boolean' },
     },
   });
   const flags = values as Record<string, string | boolean | undefined>;

@@ -67,6 +67,7 @@ export interface MetadataStore {
 
   listSigningKeys(): Promise<StoredSigningKey[]>;
   addSigningKey(k: StoredSigningKey): Promise<void>;
+  removeSigningKey(kid: string): Promise<void>;
   rewrapSigningKey(kid: string, oldKeyId: string, wrappedKey: string, keyId: string): Promise<void>;
   putIdempotencyKey(accountId: string, key: string, recordingId: string): Promise<void>;
 

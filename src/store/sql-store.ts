@@ -248,8 +248,15 @@ export class SqlStore implements MetadataStore {
       if (seq === null) return null;
       const rows = await trx.selectFrom('media').selectAll().where('recording_seq', '=', seq).execute();
       await trx.updateTable('media').set({ wrapped_key: null, key_id: null }).where('recording_seq', '=', seq).execute();
-      return rows.map(SqlStore.secret);
+      return [...rows.map(SqlStore.secret), ...await SqlStore.forgetRenditions(trx, seq)];
     });
+  }
+
+  /** Derived audio goes with the media it came from: keys forgotten, secrets returned for erasure. */
+  private static async forgetRenditions(trx: Transaction<Database>, seq: number): Promise<MediaSecret[]> {
+    const rows = await trx.selectFrom('renditions').selectAll().where('recording_seq', '=', seq).execute();
+    await trx.updateTable('renditions').set({ wrapped_key: null, key_id: null }).where('recording_seq', '=', seq).execute();
+    return rows.map((r) => ({ ...SqlStore.secret({ ...r, id: r.media_id }), mediaId: `rendition:${r.media_id}:${r.name}` }));
   }
 
   tombstone(accountId: string, id: string, expectedRev: number, deletedAt: string, deletedBy: string): Promise<MediaSecret[] | null> {
@@ -267,13 +274,20 @@ export class SqlStore implements MetadataStore {
       await trx.deleteFrom('recording_tags').where('recording_seq', '=', seq).execute();
       await trx.deleteFrom('recording_groups').where('recording_seq', '=', seq).execute();
       await trx.updateTable('media').set({ wrapped_key: null, key_id: null }).where('recording_seq', '=', seq).execute();
-      return media.map(SqlStore.secret);
+      // Transcripts, insights and peaks are personal data too: they go with the recording.
+      await trx.deleteFrom('recording_docs').where('recording_seq', '=', seq).execute();
+      await trx.deleteFrom('transcript_fts').where('rowid', '=', seq).execute();
+      return [...media.map(SqlStore.secret), ...await SqlStore.forgetRenditions(trx, seq)];
     });
   }
 
   async listSigningKeys(): Promise<StoredSigningKey[]> {
     const rows = await this.db.selectFrom('signing_keys').selectAll().orderBy('created_at', 'asc').execute();
     return rows.map((r) => ({ kid: r.kid, wrappedKey: r.wrapped_key, keyId: r.key_id, createdAt: Number(r.created_at) }));
+  }
+
+  async removeSigningKey(kid: string): Promise<void> {
+    await this.db.deleteFrom('signing_keys').where('kid', '=', kid).execute();
   }
 
   async addSigningKey(k: StoredSigningKey): Promise<void> {
@@ -317,13 +331,24 @@ export class SqlStore implements MetadataStore {
     await this.db.deleteFrom('nodes').where('id', '=', id).execute();
   }
 
+  /** Media keys first, then rendition keys (their ids are `rendition:<mediaId>:<name>`). */
   async keysNotUnder(keyId: string, limit: number) {
     const rows = await this.db.selectFrom('media').select(['recording_seq', 'id', 'wrapped_key', 'key_id'])
       .where('key_id', 'is not', null).where('key_id', '!=', keyId).limit(limit).execute();
-    return rows.map((r) => ({ recordingSeq: Number(r.recording_seq), mediaId: r.id, wrappedKey: r.wrapped_key!, keyId: r.key_id! }));
+    const out = rows.map((r) => ({ recordingSeq: Number(r.recording_seq), mediaId: r.id, wrappedKey: r.wrapped_key!, keyId: r.key_id! }));
+    if (out.length >= limit) return out;
+    const more = await this.db.selectFrom('renditions').select(['recording_seq', 'media_id', 'name', 'wrapped_key', 'key_id'])
+      .where('key_id', 'is not', null).where('key_id', '!=', keyId).limit(limit - out.length).execute();
+    return [...out, ...more.map((r) => ({ recordingSeq: Number(r.recording_seq), mediaId: `rendition:${r.media_id}:${r.name}`, wrappedKey: r.wrapped_key!, keyId: r.key_id! }))];
   }
 
   async setWrappedKey(recordingSeq: number, mediaId: string, oldKeyId: string, wrappedKey: string, keyId: string): Promise<void> {
+    const rendition = /^rendition:(.+):([^:]+)$/.exec(mediaId);
+    if (rendition) {
+      await this.db.updateTable('renditions').set({ wrapped_key: wrappedKey, key_id: keyId }).where('recording_seq', '=', recordingSeq)
+        .where('media_id', '=', rendition[1]!).where('name', '=', rendition[2]!).where('key_id', '=', oldKeyId).execute();
+      return;
+    }
     await this.db.updateTable('media').set({ wrapped_key: wrappedKey, key_id: keyId })
       .where('recording_seq', '=', recordingSeq).where('id', '=', mediaId).where('key_id', '=', oldKeyId).execute();
   }
