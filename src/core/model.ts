@@ -81,6 +81,8 @@ export interface MediaFile {
   status: MediaStatus;
   /** Spans where recording was paused (masked), relative to the media start. */
   pauseMasks?: TimeSpanMs[];
+  /** Who speaks on each channel ('agent', 'customer' or a party role), when the uploader said. */
+  channelRoles?: string[];
   createdAt: string;
 }
 

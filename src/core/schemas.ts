@@ -96,6 +96,8 @@ export const RecordingInputSchema = Type.Object({
     startTime: Type.Optional(DateTime),
     stopTime: Type.Optional(DateTime),
     /** Spans (ms from the media start) where recording was paused and the audio is masked. */
+    /** Who speaks on each channel, in channel order: 'agent', 'customer' or a party role (calling, called…). */
+    channelRoles: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 8 })),
     pauseMasks: Type.Optional(Type.Array(Type.Object({ startMs: Type.Integer({ minimum: 0 }), endMs: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }), { maxItems: 1000 })),
   }, { additionalProperties: false }))),
 }, { additionalProperties: false, $id: 'RecordingInput' });

@@ -25,7 +25,17 @@ const MEDIA_ID = /^[A-Za-z0-9_-]{1,64}$/;
  * Replays (same Idempotency-Key, or same call id and media hash) return the first recording.
  */
 export class IngestService {
-  constructor(private readonly store: MetadataStore, private readonly intake: MediaIntake, private readonly maxMediaPerUpload: number) {}
+  constructor(
+    private readonly store: MetadataStore,
+    private readonly intake: MediaIntake,
+    private readonly maxMediaPerUpload: number,
+    /** Told when new media is stored (starts the processing pipeline); failures here never fail the upload. */
+    private readonly onMediaStored: (accountId: string, recordingId: string) => Promise<void> = () => Promise.resolve(),
+  ) {}
+
+  private stored(accountId: string, recordingId: string): void {
+    this.onMediaStored(accountId, recordingId).catch(() => undefined);
+  }
 
   async existing(p: Principal, idempotencyKey: string): Promise<Recording | null> {
     // A replay answers a write: without the write scope it must not hand out the recording.
@@ -63,6 +73,7 @@ export class IngestService {
           ...(info?.startTime ? { startTime: info.startTime } : {}),
           ...(info?.stopTime ? { stopTime: info.stopTime } : {}),
           ...(info?.pauseMasks ? { pauseMasks: info.pauseMasks } : {}),
+          ...(info?.channelRoles ? { channelRoles: info.channelRoles } : {}),
           ...(info?.codec ? { raw: { codec: info.codec, ...(info.sampleRate ? { sampleRate: info.sampleRate } : {}), ...(info.channels ? { channels: info.channels } : {}) } } : {}),
         };
         ingested.push(await this.intake.ingest(p.accountId, recordingId, newId('med', 10), part.stream, hints));
@@ -87,6 +98,7 @@ export class IngestService {
         }
         throw err;
       }
+      if (rec.media.length) this.stored(p.accountId, rec.id);
       return { recording: rec, created: true };
     } catch (err) {
       await this.intake.discard(ingested.map((m) => m.secret.blobKey));
@@ -139,7 +151,10 @@ export class IngestService {
           durationMs: rec.durationMs || longest,
           events: [...rec.events, { type: 'dataAdded', at: new Date().toISOString(), by: p.id, data: { media: mediaId } }],
         };
-        if (await this.store.addMedia(next, rev, got.secret)) return { recording: next, created: true };
+        if (await this.store.addMedia(next, rev, got.secret)) {
+          this.stored(p.accountId, recordingId);
+          return { recording: next, created: true };
+        }
       }
       throw conflict('the recording is being changed by someone else; try again');
     } catch (err) {

@@ -16,6 +16,7 @@ export interface MediaHints {
   startTime?: string;
   stopTime?: string;
   pauseMasks?: Array<{ startMs: number; endMs: number }>;
+  channelRoles?: string[];
 }
 
 export interface IntakeLimits { maxMediaBytes: number; probeTimeoutMs: number }
@@ -95,6 +96,7 @@ export class MediaIntake {
         ...(hints.startTime ? { startTime: hints.startTime } : {}),
         ...(hints.stopTime ? { stopTime: hints.stopTime } : {}),
         ...(hints.pauseMasks?.length ? { pauseMasks: hints.pauseMasks } : {}),
+        ...(hints.channelRoles?.length ? { channelRoles: hints.channelRoles } : {}),
         status: 'available',
         createdAt: new Date().toISOString(),
       };

@@ -95,6 +95,17 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await run(`CREATE INDEX renditions_key_id ON renditions (key_id)`);
       },
     },
+    '0005_search': {
+      async up(db: Kysely<unknown>) {
+        // The words of each live recording, rowid = recordings.seq, one column per kind of
+        // speaker plus notes. Contentless: the text itself stays in recording_docs.
+        const ddl = dialect === 'sqlite'
+          ? `CREATE VIRTUAL TABLE transcript_fts USING fts5(agent, customer, other, notes, content='', contentless_delete=1,
+              tokenize='unicode61 remove_diacritics 2')`
+          : `CREATE TABLE transcript_fts (rowid BIGINT PRIMARY KEY, agent TSVECTOR, customer TSVECTOR, other TSVECTOR, notes TSVECTOR)`;
+        await sql.raw(ddl).execute(db);
+      },
+    },
   };
 }
 

@@ -89,7 +89,11 @@ export interface RenditionsTable {
   size: number; sha256: string; chunk_size: number; wrapped_key: string | null; key_id: string | null; created_at: number;
 }
 
+/** Full-text index of transcripts and notes; rowid is recordings.seq. */
+export interface TranscriptFtsTable { rowid: number; agent: string; customer: string; other: string; notes: string }
+
 export interface Database {
+  transcript_fts: TranscriptFtsTable;
   jobs: JobsTable;
   recording_docs: RecordingDocsTable;
   renditions: RenditionsTable;
