@@ -1,0 +1,3 @@
+export { findSensitive } from './find.js';
+export { REDACTION_LABELS, redactTranscript } from './redact-transcript.js';
+export { luhnValid } from './digits.js';
