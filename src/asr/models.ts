@@ -122,6 +122,7 @@ async function download(url: string, tmp: string, opts: FetchModelOptions): Prom
     timer = setTimeout(() => { stalled = true; ctl.abort(); }, stallMs);
   };
   const fh = await open(tmp, 'w');
+  let bytes = 0;
   try {
     const res = await fetch(url, { signal: ctl.signal, redirect: 'follow' });
     if (!res.ok || !res.body) {
@@ -131,7 +132,6 @@ async function download(url: string, tmp: string, opts: FetchModelOptions): Prom
     const lengthHeader = res.headers.get('content-length');
     const total = lengthHeader !== null && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
     const hash = createHash('sha1');
-    let bytes = 0;
     for await (const chunk of res.body) {
       poke();
       hash.update(chunk);
@@ -148,7 +148,7 @@ async function download(url: string, tmp: string, opts: FetchModelOptions): Prom
     if (err instanceof VaultError) throw err;
     opts.signal?.throwIfAborted();
     if (stalled) throw new VaultError(ErrorCode.ENGINE_UNAVAILABLE, `the download of ${url} stalled (nothing for ${stallMs / 1000} s)`, { cause: err });
-    throw offline(url, err);
+    throw offline(url, err, bytes);
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onAbort);
@@ -157,11 +157,14 @@ async function download(url: string, tmp: string, opts: FetchModelOptions): Prom
 }
 
 /** fetch reports every network failure as "fetch failed"; the reason is in its cause chain. */
-function offline(url: string, err: unknown): VaultError {
+function offline(url: string, err: unknown, received: number): VaultError {
   let why = err instanceof Error ? err.message : String(err);
   for (let c: unknown = err; c instanceof Error; c = c.cause) {
     const code = (c as NodeJS.ErrnoException).code;
     if (code) { why = `${code}${c.message && !c.message.includes(code) ? ` ${c.message}` : ''}`; break; }
+  }
+  if (received > 0) {
+    return new VaultError(ErrorCode.ENGINE_UNAVAILABLE, `the download of ${url} broke off after ${received} bytes (${why}); try again`, { cause: err });
   }
   return new VaultError(ErrorCode.ENGINE_UNAVAILABLE,
     `could not download ${url} (${why}). Is this machine offline? Download ggml model files elsewhere and copy them into the models folder.`,
