@@ -105,7 +105,7 @@ const SETTING_VALUES: Record<string, RegExp> = {
   position: /^[0-9]+(\.[0-9]+)?%(,(line-left|center|line-right))?$/,
   size: /^[0-9]+(\.[0-9]+)?%$/,
   align: /^(start|center|end|left|right)$/,
-  region: /^(?!.*-->).+$/,
+  region: /^(?![^]*-->)[^]+$/,
 };
 
 /** Settings the spec knows with values of the right shape; the spec ignores the rest, so do we. */
@@ -155,7 +155,7 @@ export function parseWebVtt(input: string): ParsedWebVtt {
   const text = (input.startsWith('\ufeff') ? input.slice(1) : input).replace(/\0/g, '\ufffd');
   const lines = text.split(/\r\n|\r|\n/);
   if (lines.length > 1 && lines.at(-1) === '') lines.pop(); // the break ending the last line starts no line
-  if (!/^WEBVTT(?:[ \t].*)?$/.test(lines[0]!)) {
+  if (!/^WEBVTT(?:[ \t][^]*)?$/.test(lines[0]!)) {
     throw invalid('Not a WebVTT file: the first line must be WEBVTT, optionally followed by a space or tab and text', { line: 1 });
   }
   const cues: WebVttCue[] = [];
