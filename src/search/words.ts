@@ -22,7 +22,10 @@ export function fold(word: string): string {
   return word.normalize('NFD').replace(MARKS, '').toLowerCase();
 }
 
-/** The folded words of a text, in order: what a phrase or prefix is matched against. */
+/**
+ * The folded words of a text, in order: what a phrase or prefix is matched against. Split
+ * first, then folded, so a combining mark splits a word here exactly where it does in the index.
+ */
 export function foldedWords(text: string): string[] {
-  return fold(text).match(WORD) ?? [];
+  return queryWords(text).map(fold);
 }
