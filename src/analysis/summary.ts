@@ -16,6 +16,8 @@ const DAMPING = 0.85;
 const MAX_ITERATIONS = 60;
 /** Two picked sentences that share more than this (Jaccard) say the same thing. */
 const REDUNDANT = 0.5;
+/** How much more often the random walk restarts at a sentence for each hint word it holds. */
+const HINT_WEIGHT = 4;
 
 interface Unit {
   cue: number;
@@ -86,7 +88,7 @@ function rank(units: Unit[], hint: Set<string>): Float64Array {
     }
   });
   const outWeight = edges.map((e) => [...e.values()].reduce((s, w) => s + w, 0));
-  const teleport = units.map((u) => 1 + [...u.terms].filter((x) => hint.has(x)).length);
+  const teleport = units.map((u) => 1 + HINT_WEIGHT * [...u.terms].filter((x) => hint.has(x)).length);
   const tSum = teleport.reduce((s, x) => s + x, 0);
   for (let i = 0; i < n; i++) teleport[i]! /= tSum;
 

@@ -40,7 +40,7 @@ um uh uhm umm er erm ah ahh eh hmm hm mm mhm mm-hmm uh-huh huh oh okay ok alrigh
 hello hi hey bye goodbye thanks thank cheers sorry pardon gonna wanna kinda sorta actually basically literally
 maybe probably definitely absolutely totally exactly anyway anyways alright great good fine lovely perfect
 know knew known tell told ask asked call called calling bit lot lots kind sort able give take make made put
-look looking come came back today tomorrow yesterday day time moment minute second sec hold ahead
+look looking come came back help helping else everything today tomorrow yesterday day time moment minute second sec hold ahead
 two three four five six seven eight nine ten first next last also one's that'll there'll it'll
 `;
 
