@@ -16,9 +16,10 @@ const TLDS = new Set([
   'app', 'dev', 'tech', 'online', 'email', 'mail',
 ]);
 /** Words before "at" that make it a preposition ("look at", "call me at"), not an address. */
-const NOT_LOCAL = new Set(['look', 'looking', 'me', 'us', 'him', 'her', 'them', 'it', 'you', 'that', 'this', 'there', 'here',
-  'is', 'are', 'was', 'were', 'be', 'been', 'am', 'arrive', 'arrived', 'stay', 'staying', 'work', 'works', 'working', 'live',
-  'lives', 'living', 'home', 'office', 'and', 'or', 'but', 'i', 'we', 'they', 'she', 'he', 'not', 'just', 'only', 'even']);
+const NOT_LOCAL = new Set(`look looks looked looking me us him her them it you that this there here is are was were be been
+am arrive arrived arriving stay stayed staying work works worked working live lives lived living home office and or but
+i we they she he not just only even met meet meeting go went going visit visited visiting shop shopped shopping buy bought
+order ordered sign signed log logged check checked aim aimed laugh laughed smile smiled good great bad well best`.split(/\s+/));
 const LABEL = /^[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)*$/;
 const LOCAL_WORD = /^[a-z0-9][a-z0-9._+-]*$/;
 
