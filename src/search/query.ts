@@ -140,10 +140,18 @@ class Parser {
 
 /** Parses a native query; see the top of this file for the language. */
 export function parseQuery(q: string, opts: ParseOptions = {}): QueryNode {
+  checkLength(q, opts);
+  return parseTokens(lex(q, opts.fields ?? DEFAULT_FIELDS), opts);
+}
+
+export function checkLength(q: string, opts: ParseOptions = {}): void {
   const maxLength = opts.maxLength ?? QUERY_LIMITS.maxLength;
-  const maxNodes = opts.maxNodes ?? QUERY_LIMITS.maxNodes;
   if (q.length > maxLength) throw invalid(`Search query: longer than ${maxLength} characters`, { position: maxLength, maxLength });
-  const toks = lex(q, opts.fields ?? DEFAULT_FIELDS);
+}
+
+/** The grammar over tokens, for the doors whose syntaxes differ only in what makes a token. */
+export function parseTokens(toks: Token[], opts: ParseOptions = {}): QueryNode {
+  const maxNodes = opts.maxNodes ?? QUERY_LIMITS.maxNodes;
   if (toks.length === 0) throw syntaxError('the query is empty', 0);
   const node = new Parser(toks, opts.maxDepth ?? QUERY_LIMITS.maxDepth).parseAll();
   if (!node) throw syntaxError('the query has no words to search for (only punctuation)', 0);
