@@ -66,6 +66,6 @@ function compile(node: QueryNode, columns: Fts5Columns): string {
  */
 export function toFts5(node: QueryNode, columns: Fts5Columns): string {
   // Hand-built ASTs skip the parser's checks; an exclusion-only query has no FTS5 form.
-  if (!isPositive(node)) throw invalid('A search made only of excluded words cannot be run', { query: 'negative-only' });
+  if (!isPositive(node)) throw invalid('A search made only of excluded words cannot be run', { reason: 'negative-only' });
   return compile(node, columns);
 }

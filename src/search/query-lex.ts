@@ -36,12 +36,11 @@ const ends = (c: string | undefined) => c === undefined || SPACE.test(c) || c ==
  * The field a `name:` at `at` names, trying the longest colon-joined spelling first so
  * `speaker:agent:refund` is field `speaker:agent` and value `refund`.
  */
-function fieldAt(q: string, at: number, fields: FieldSet): { name: Field; length: number } | null {
+function fieldAt(q: string, at: number, known: ReadonlyMap<string, Field>): { name: Field; length: number } | null {
   FIELD_HEAD.lastIndex = at;
   const m = FIELD_HEAD.exec(q);
   if (!m) return null;
   const parts = m[0].slice(0, -1).split(':');
-  const known = new Map(Object.entries(fields).map(([k, v]) => [k.toLowerCase(), v]));
   for (let n = parts.length; n > 0; n--) {
     const spelled = parts.slice(0, n).join(':');
     const name = known.get(spelled.toLowerCase());
@@ -57,6 +56,7 @@ function fieldAt(q: string, at: number, fields: FieldSet): { name: Field; length
 
 export function lex(q: string, fields: FieldSet): Token[] {
   const out: Token[] = [];
+  const known = new Map(Object.entries(fields).map(([k, v]) => [k.toLowerCase(), v]));
   let i = 0;
   while (i < q.length) {
     const c = q[i]!;
@@ -68,7 +68,7 @@ export function lex(q: string, fields: FieldSet): Token[] {
     const neg = c === '-' && next !== undefined && (next === '"' || next === '(' || WORD_CHAR.test(next));
     if (neg) i++;
     let field: Marks['field'];
-    const f = fieldAt(q, i, fields);
+    const f = fieldAt(q, i, known);
     if (f) {
       field = { name: f.name, pos: i };
       i += f.length;

@@ -58,6 +58,6 @@ function compile(node: QueryNode, weights: TsqueryWeights): string {
 /** The tsquery text for a query; unscoped words carry no weight label and match any field. */
 export function toTsquery(node: QueryNode, weights: TsqueryWeights = DEFAULT_TSQUERY_WEIGHTS): string {
   // PostgreSQL could run `!a` alone, but it would scan every row; the language refuses it everywhere.
-  if (!isPositive(node)) throw invalid('A search made only of excluded words cannot be run', { query: 'negative-only' });
+  if (!isPositive(node)) throw invalid('A search made only of excluded words cannot be run', { reason: 'negative-only' });
   return compile(node, weights);
 }
