@@ -153,6 +153,7 @@ describe('findSensitive: other data', () => {
       'I have two kids aged three and five',
       'oh okay oh I see',
       'that was in 2019 and again in 2021',
+      'we had 2019 and 2021 and 22 on file',
       'the total was 49.99 and 12% tax',
     ]) assert.deepEqual(findSensitive(one(text)), [], text);
   });
@@ -170,5 +171,17 @@ describe('cues without word timings', () => {
     const red = redactTranscript(t, [span]);
     assert.equal(red.cues[0]!.text, 'my card is [card number] thanks');
     assert.equal(red.cues[0]!.words, undefined);
+  });
+});
+
+describe('one channel, two diarised speakers', () => {
+  it('keeps each speaker\'s numbers apart and still reads the card', () => {
+    const t = transcript([
+      cue({ speaker: 'Speaker 1', channel: 0, startMs: 0, endMs: 3_200, text: 'card four five three nine one four eight eight' }),
+      cue({ speaker: 'Speaker 2', channel: 0, startMs: 3_300, endMs: 3_700, text: 'mm-hmm' }),
+      cue({ speaker: 'Speaker 1', channel: 0, startMs: 3_800, endMs: 7_000, text: 'oh three four three six four six seven' }),
+      cue({ speaker: 'Speaker 2', channel: 0, startMs: 7_500, endMs: 9_500, text: 'and your order number is one two three' }),
+    ]);
+    assert.deepEqual(findSensitive(t).map((s) => [s.kind, s.cue]), [['card', 0], ['card', 2]]);
   });
 });

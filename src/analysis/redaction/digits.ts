@@ -1,8 +1,8 @@
 /**
  * Numbers as people say them on the phone, turned into digit strings: "four one one one",
  * "oh nine", "double five", "triple seven", "forty one eleven", or written "4111-1111" and
- * "(555) 123-4567". Consecutive digit tokens of one speaker form a run; fillers ("uh", "and",
- * "dash") may sit inside a run, anything else ends it, and so does a long pause.
+ * "(555) 123-4567". Consecutive digit tokens of one speaker form a run; fillers ("uh", "dash")
+ * may sit inside a run, anything else ends it, and so does a long pause.
  */
 import { endsClause, type Token } from './tokens.js';
 
@@ -18,7 +18,8 @@ const TENS: Record<string, string> = {
   twenty: '2', thirty: '3', forty: '4', fourty: '4', fifty: '5', sixty: '6', seventy: '7', eighty: '8', ninety: '9',
 };
 const REPEAT: Record<string, number> = { double: 2, triple: 3, treble: 3 };
-const FILLERS = new Set(['uh', 'um', 'uhm', 'umm', 'er', 'erm', 'ah', 'hmm', 'mm', 'and', 'then', 'dash', 'hyphen', 'space', 'slash']);
+// Not "and": it joins separate numbers ("2019 and 2021") far more often than groups of one.
+const FILLERS = new Set(['uh', 'um', 'uhm', 'umm', 'er', 'erm', 'ah', 'hmm', 'mm', 'dash', 'hyphen', 'space', 'slash']);
 const MONTHS: Record<string, string> = {
   january: '01', jan: '01', february: '02', feb: '02', march: '03', april: '04', apr: '04', may: '05', june: '06',
   jun: '06', july: '07', jul: '07', august: '08', aug: '08', september: '09', sept: '09', sep: '09',

@@ -1,8 +1,8 @@
 /**
  * Finds card numbers, security codes, expiry dates, national ids, e-mail addresses and phone
- * numbers in a transcript, as time spans per cue. Numbers are read per speaker (channel), so
- * the other party's "mm-hmm" does not split a card number, and may run across that speaker's
- * consecutive cues; context words are read from everyone.
+ * numbers in a transcript, as time spans per cue. Numbers are read per speaker (channel and
+ * speaker name), so the other party's "mm-hmm" does not split a card number, and may run across
+ * that speaker's consecutive cues; context words are read from everyone.
  */
 import type { RedactionSpan, Transcript } from '../../transcripts/model.js';
 import { digitRuns } from './digits.js';
@@ -12,15 +12,15 @@ import { tokenizeTranscript, type Token } from './tokens.js';
 
 export function findSensitive(t: Transcript): RedactionSpan[] {
   const all = tokenizeTranscript(t);
-  const byChannel = new Map<number, Token[]>();
+  const byVoice = new Map<string, Token[]>();
   for (const tok of all) {
-    const list = byChannel.get(tok.channel);
+    const list = byVoice.get(tok.voice);
     if (list) list.push(tok);
-    else byChannel.set(tok.channel, [tok]);
+    else byVoice.set(tok.voice, [tok]);
   }
 
   const findings: Finding[] = [];
-  for (const tokens of byChannel.values()) {
+  for (const tokens of byVoice.values()) {
     // Engines may emit a channel's cues slightly out of order around merges; time order is what was said.
     tokens.sort((a, b) => a.startMs - b.startMs || a.gi - b.gi);
     for (const run of digitRuns(tokens, (a, b) => interrupted(all, a, b))) {
@@ -40,7 +40,7 @@ const BACK_CHANNEL = new Set(['mm', 'mhm', 'mm-hmm', 'uh-huh', 'hmm', 'uh', 'um'
   'sure', 'go', 'on', 'got', 'it', 'thanks', 'thank', 'you']);
 
 function interrupted(all: readonly Token[], fromGi: number, toGi: number): boolean {
-  for (let k = fromGi + 1; k < toGi; k++) if (all[k]!.channel !== all[fromGi]!.channel && !BACK_CHANNEL.has(all[k]!.norm)) return true;
+  for (let k = fromGi + 1; k < toGi; k++) if (all[k]!.voice !== all[fromGi]!.voice && !BACK_CHANNEL.has(all[k]!.norm)) return true;
   return false;
 }
 

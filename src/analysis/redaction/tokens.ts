@@ -11,6 +11,8 @@ export interface Token {
   gi: number;
   cue: number;
   channel: number;
+  /** Who said it: channel and speaker, since a mono recording may hold several diarised speakers. */
+  voice: string;
   /** Index of the word in cue.words, when the cue has words. */
   word?: number;
   /** Character range in cue.text, when the cue has no words. */
@@ -33,11 +35,12 @@ export function tokenizeTranscript(t: Transcript): Token[] {
 
 export function cueTokens(cue: Cue, ci: number): Array<Omit<Token, 'gi'>> {
   const out: Array<Omit<Token, 'gi'>> = [];
+  const voice = `${cue.channel}|${cue.speaker}`;
   if (cue.words && cue.words.length > 0) {
     cue.words.forEach((w, wi) => {
       for (const raw of w.text.split(/\s+/)) {
         const norm = normalise(raw);
-        if (norm) out.push({ cue: ci, channel: cue.channel, word: wi, raw, norm, startMs: w.startMs, endMs: w.endMs });
+        if (norm) out.push({ cue: ci, channel: cue.channel, voice, word: wi, raw, norm, startMs: w.startMs, endMs: w.endMs });
       }
     });
     return out;
@@ -48,7 +51,7 @@ export function cueTokens(cue: Cue, ci: number): Array<Omit<Token, 'gi'>> {
     const charStart = m.index;
     const charEnd = charStart + m[0].length;
     const [startMs, endMs] = estimateTimes(cue, charStart, charEnd);
-    out.push({ cue: ci, channel: cue.channel, charStart, charEnd, raw: m[0], norm, startMs, endMs });
+    out.push({ cue: ci, channel: cue.channel, voice, charStart, charEnd, raw: m[0], norm, startMs, endMs });
   }
   return out;
 }
