@@ -49,16 +49,16 @@ describe('findSensitive: a card payment', () => {
     const red = redactTranscript(payment, spans);
     assert.equal(red.redacted, true);
     assert.equal(payment.redacted, undefined, 'the original is not touched');
-    assert.equal(red.cues[1]!.text, 'Yes it is [card number]');
-    assert.equal(red.cues[3]!.text, '[expiry date]');
-    assert.equal(red.cues[5]!.text, '[security code]');
+    assert.equal(red.cues[1]!.text, 'Yes it is [card number].');
+    assert.equal(red.cues[3]!.text, '[expiry date].');
+    assert.equal(red.cues[5]!.text, '[security code].');
     const said = digitsSaid(red);
     for (let i = 0; i + 6 <= CARD.length; i++) assert.ok(!said.includes(CARD.slice(i, i + 6)), `card digits ${CARD.slice(i, i + 6)} remain`);
     assert.ok(!said.includes('0926') && !said.includes('123'), said);
     assert.deepEqual(findSensitive(red), []);
     // The replaced words became one token spanning them; the other words keep their times.
     const w = red.cues[1]!.words!;
-    assert.deepEqual(w.map((x) => x.text), ['Yes', 'it', 'is', '[card number]']);
+    assert.deepEqual(w.map((x) => x.text), ['Yes', 'it', 'is', '[card number].']);
     assert.equal(w[3]!.startMs, spans[0]!.startMs);
     assert.equal(w[3]!.endMs, spans[0]!.endMs);
     assert.deepEqual(w.slice(0, 3), payment.cues[1]!.words!.slice(0, 3));
@@ -102,8 +102,17 @@ describe('findSensitive: forms of card numbers', () => {
   });
 
   it('reads the expiry and code said right after the card', () => {
-    const spans = findSensitive(one('card 4539 1488 0343 6467 09 26 123'));
-    assert.deepEqual(spans.map((s) => s.kind), ['card', 'expiry', 'cvv']);
+    const t = one('The card is 4539148803436467, expiry 09/26, CVV 123.');
+    assert.deepEqual(kinds(t), ['card', 'expiry', 'cvv']);
+    assert.equal(redactTranscript(t, findSensitive(t)).cues[0]!.text, 'The card is [card number], expiry [expiry date], CVV [security code].');
+    assert.deepEqual(kinds(one('card 4539 1488 0343 6467 09 26 123')), ['card', 'expiry', 'cvv']);
+  });
+
+  it('takes a digit or two left beside a Luhn-valid stretch into the card', () => {
+    // The last digit was misheard: the first 14 digits happen to pass Luhn, the two after them are still the card's.
+    const t = one('the long number is four five three nine one four eight eight oh three four three six four six eight');
+    assert.deepEqual(kinds(t), ['card']);
+    assert.equal(redactTranscript(t, findSensitive(t)).cues[0]!.text, 'the long number is [card number]');
   });
 });
 

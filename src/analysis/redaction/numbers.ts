@@ -81,7 +81,10 @@ export function classifyRun(run: Run, ctx: Context): Finding[] {
   if (n >= 13) {
     const card = luhnSubRun(run);
     if (card) {
-      const [a, b] = card;
+      let [a, b] = card;
+      // One or two digits left beside a card are a misheard part of it, not a number of their own.
+      if (runDigits(run.slice(0, a)).length < 3) a = 0;
+      if (runDigits(run.slice(b)).length < 3) b = run.length;
       return [
         ...classifyRun(run.slice(0, a), ctx),
         { kind: 'card', tokens: tokensOf(run.slice(a, b)) },

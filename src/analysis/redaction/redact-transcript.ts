@@ -62,7 +62,8 @@ function redactTimedCue(cue: Cue, spans: readonly RedactionSpan[]): Cue {
   let i = 0;
   for (const g of gs) {
     while (i < g.from) newWords.push({ ...words[i++]! });
-    newWords.push({ startMs: words[g.from]!.startMs, endMs: words[g.to - 1]!.endMs, text: REDACTION_LABELS[spans[g.span]!.kind] });
+    const text = keepPunctuation(words[g.from]!.text.trim(), words[g.to - 1]!.text.trim(), REDACTION_LABELS[spans[g.span]!.kind]);
+    newWords.push({ startMs: words[g.from]!.startMs, endMs: words[g.to - 1]!.endMs, text });
     i = g.to;
   }
   while (i < words.length) newWords.push({ ...words[i++]! });
@@ -72,7 +73,8 @@ function redactTimedCue(cue: Cue, spans: readonly RedactionSpan[]): Cue {
   if (ranges) {
     text = cue.text;
     for (const g of [...gs].reverse()) {
-      text = text.slice(0, ranges[g.from]![0]) + REDACTION_LABELS[spans[g.span]!.kind] + text.slice(ranges[g.to - 1]![1]);
+      const label = keepPunctuation(words[g.from]!.text.trim(), words[g.to - 1]!.text.trim(), REDACTION_LABELS[spans[g.span]!.kind]);
+      text = text.slice(0, ranges[g.from]![0]) + label + text.slice(ranges[g.to - 1]![1]);
     }
   } else {
     // The text does not follow the words (an engine that normalised one of them): the words are the truth.
@@ -105,7 +107,15 @@ function redactUntimedCue(cue: Cue, ci: number, spans: readonly RedactionSpan[])
   const gs = groups(toks.map((tk) => spanOf(spans, tk.startMs, tk.endMs)));
   let text = cue.text;
   for (const g of [...gs].reverse()) {
-    text = text.slice(0, toks[g.from]!.charStart) + REDACTION_LABELS[spans[g.span]!.kind] + text.slice(toks[g.to - 1]!.charEnd);
+    const label = keepPunctuation(toks[g.from]!.raw, toks[g.to - 1]!.raw, REDACTION_LABELS[spans[g.span]!.kind]);
+    text = text.slice(0, toks[g.from]!.charStart) + label + text.slice(toks[g.to - 1]!.charEnd);
   }
   return { ...cue, text };
+}
+
+/** The label with the punctuation that stood around the replaced words ("(4111 …1111)," → "([card number]),"). */
+function keepPunctuation(first: string, last: string, label: string): string {
+  const lead = /^[^\p{L}\p{N}+$£€@]*/u.exec(first)![0];
+  const trail = /[^\p{L}\p{N}%]*$/u.exec(last)![0];
+  return lead + label + trail;
 }
