@@ -162,6 +162,8 @@ export class WhisperTranscriber implements Transcriber {
         kill();
       }, timeoutMs);
       signal?.addEventListener('abort', kill, { once: true });
+      // An abort between the caller's check and the listener above would otherwise go unseen.
+      if (signal?.aborted) kill();
       const done = () => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', kill);
