@@ -26,6 +26,11 @@ export interface RedactAudioOptions {
   toneHz?: number;
   /** Tone amplitude as a fraction of full scale (default 0.25, about -12 dBFS: clear, not painful). */
   toneLevel?: number;
+  /**
+   * Widen every span by this much on both sides (default 0). Engines' word times are often a
+   * few tens of milliseconds early or late, and a clipped first digit is still a digit.
+   */
+  padMs?: number;
 }
 
 const ENCODERS: Record<RedactAudioOptions['format'], string[]> = {
@@ -50,7 +55,9 @@ export async function redactAudio(
   const hz = opts.toneHz ?? 1000;
   const level = opts.toneLevel ?? 0.25;
   if (!(hz > 0 && hz < 20_000) || !(level > 0 && level <= 1)) throw invalid('tone frequency or level out of range');
-  const merged = mergeSpans(spans);
+  const padMs = opts.padMs ?? 0;
+  if (!(padMs >= 0 && padMs <= 10_000)) throw invalid('padMs out of range');
+  const merged = mergeSpans(spans, padMs);
 
   const tmp = `${output}.part-${randomBytes(6).toString('hex')}`;
   const decoder = start(ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', input, '-map', '0:a:0', '-vn', '-sn', '-dn',
@@ -92,14 +99,14 @@ export async function redactAudio(
   }
 }
 
-/** Sorted spans with overlapping or touching ones joined; rejects spans that are not spans. */
-export function mergeSpans(spans: ReadonlyArray<AudioSpan>): AudioSpan[] {
+/** Sorted spans, widened by `padMs`, with overlapping or touching ones joined; rejects spans that are not spans. */
+export function mergeSpans(spans: ReadonlyArray<AudioSpan>, padMs = 0): AudioSpan[] {
   for (const s of spans) {
     if (!Number.isFinite(s.startMs) || !Number.isFinite(s.endMs) || s.startMs < 0 || s.endMs <= s.startMs) {
       throw invalid(`bad redaction span ${s.startMs}..${s.endMs} ms`, { startMs: s.startMs, endMs: s.endMs });
     }
   }
-  const sorted = [...spans].sort((a, b) => a.startMs - b.startMs);
+  const sorted = spans.map((s) => ({ startMs: Math.max(0, s.startMs - padMs), endMs: s.endMs + padMs })).sort((a, b) => a.startMs - b.startMs);
   const out: AudioSpan[] = [];
   for (const s of sorted) {
     const last = out[out.length - 1];

@@ -69,11 +69,12 @@ describe('findSensitive: a card payment', () => {
 });
 
 describe('findSensitive: forms of card numbers', () => {
-  it('reads written groups, one written number and "double"/"triple"', () => {
+  it('reads written groups, one written number, "double"/"triple" and digits said in pairs', () => {
     assert.deepEqual(kinds(one('my card is 4539 1488 0343 6467 thanks')), ['card']);
     assert.deepEqual(kinds(one('card 4539-1488-0343-6467.')), ['card']);
     assert.deepEqual(kinds(one('it is four triple one triple one one triple one one triple one one')), ['card']);
     assert.deepEqual(kinds(one('amex three seven eight two eight two two four six three one double oh five')), ['card']);
+    assert.deepEqual(kinds(one('forty five thirty nine fourteen eighty eight oh three four three sixty-four sixty-seven')), ['card']);
   });
 
   it('keeps reading across the other party\'s back-channel and the speaker\'s own next cue', () => {

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { analyse } from '../../src/analysis/analyse.js';
+import { summariserFrom } from '../../src/analysis/index.js';
 import { OpenAiCompatibleSummariser, toLines } from '../../src/analysis/openai-summariser.js';
 import { VaultError } from '../../src/core/errors.js';
 import { dialogue, transcript } from './calls.js';
@@ -124,5 +125,18 @@ describe('OpenAI-compatible summariser', () => {
     assert.throws(() => new OpenAiCompatibleSummariser({ baseUrl: 'not a url', model: 'm', timeoutMs: 1 }), VaultError);
     assert.throws(() => new OpenAiCompatibleSummariser({ baseUrl: 'file:///tmp', model: 'm', timeoutMs: 1 }), VaultError);
     assert.throws(() => new OpenAiCompatibleSummariser({ baseUrl: 'http://127.0.0.1:1', model: 'm', timeoutMs: 0 }), VaultError);
+  });
+
+  it('is built from configuration, extractive when none is given', async () => {
+    assert.equal(summariserFrom(undefined).name, 'textrank/1');
+    assert.equal(summariserFrom({ kind: 'extractive' }).name, 'textrank/1');
+    const baseUrl = await serve((_req, body, res) => {
+      const sent = JSON.parse(body) as { model: string };
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: `summary by ${sent.model}` } }] }));
+    });
+    const s = summariserFrom({ kind: 'openai-compatible', baseUrl, model: 'qwen-small' });
+    assert.ok(s instanceof OpenAiCompatibleSummariser);
+    assert.deepEqual(await s.summarise(call, []), ['summary by qwen-small']);
   });
 });

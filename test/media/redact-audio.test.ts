@@ -140,6 +140,8 @@ describe('redactAudio', () => {
     assert.deepEqual((await readdir(dir)).filter((f) => f.startsWith('never.wav')), []);
     assert.deepEqual(mergeSpans([{ startMs: 300, endMs: 500 }, { startMs: 0, endMs: 100 }, { startMs: 450, endMs: 600 }]),
       [{ startMs: 0, endMs: 100 }, { startMs: 300, endMs: 600 }]);
+    // Padding widens both sides, stops at zero, and joins spans that come to touch.
+    assert.deepEqual(mergeSpans([{ startMs: 50, endMs: 100 }, { startMs: 300, endMs: 400 }], 100), [{ startMs: 0, endMs: 500 }]);
   });
 });
 
