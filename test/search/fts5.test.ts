@@ -100,6 +100,28 @@ describe('toFts5 on a real FTS5 table', () => {
     assert.throws(() => toFts5({ kind: 'term', word: 'x', field: 'agent' }, { agent: 'agent) OR (x' }), /not a bare identifier/);
   });
 
+  it('expands prefixes from a term list to the same rows, and leaves long lists to FTS5', () => {
+    db.exec("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, fts, 'row')");
+    const terms = db.prepare('SELECT term FROM temp.vocab WHERE term >= ? AND term < ?').pluck();
+    const asked: string[] = [];
+    const expandPrefix = (p: string) => {
+      asked.push(p);
+      return terms.all(p, `${p}\u{10ffff}`) as string[];
+    };
+    for (const q of ['refund*', 'ref*', 'agent:refund*', 'notes:re*', '"were refun"*', 'caf*', 'zzz*', 'refund* -sorry', 'x* OR refund*', 'customer:(wan* OR zz*)']) {
+      const node = parseQuery(q);
+      const expanded = toFts5(node, COLUMNS, { expandPrefix });
+      assert.deepEqual(select.all(expanded), run(node), `${q} -> ${expanded}`);
+    }
+    assert.ok(asked.includes('caf'), 'the prefix is asked for folded');
+    assert.equal(toFts5(parseQuery('refund*'), COLUMNS, { expandPrefix }), '("refund" OR "refunded" OR "refunds")');
+    assert.equal(toFts5(parseQuery('"were refun"*'), COLUMNS, { expandPrefix }), '("were refund" OR "were refunded" OR "were refunds")');
+    assert.equal(toFts5(parseQuery('agent:zzz*'), COLUMNS, { expandPrefix }), '{agent} : ""');
+    assert.equal(toFts5(parseQuery('refund*'), COLUMNS, { expandPrefix, maxExpansions: 2 }), '"refund" *');
+    assert.equal(toFts5(parseQuery('refund*'), COLUMNS, { expandPrefix: () => null }), '"refund" *');
+    assert.equal(toFts5(parseQuery('refund*'), COLUMNS, { expandPrefix: () => ['x" OR "y'] }), '"x"" OR ""y"', 'expansions are quoted too');
+  });
+
   it('writes the expected expression shapes', () => {
     assert.equal(toFts5(parseQuery('a "b c"* -d'), COLUMNS), '(("a" AND "b c" *) NOT "d")');
     assert.equal(toFts5(parseQuery('transcript:x OR notes:y*'), COLUMNS), '({agent customer other} : "x" OR {notes} : "y" *)');
