@@ -160,7 +160,7 @@ export function parseWebVtt(input: string): ParsedWebVtt {
   }
   const cues: WebVttCue[] = [];
   let i = 1;
-  // The spec's "collect a WebVTT block": returns the index after the block.
+  // The spec's "collect a WebVTT block": reads from line i and leaves i after the block.
   const block = (inHeader: boolean): void => {
     const buffer: string[] = [];
     const first = i + 1;
