@@ -247,7 +247,7 @@ function measureQueries(built: Built, opts: SearchFtsOptions, log: Log): number 
     const joined = db.prepare(`SELECT r.seq FROM fts JOIN recordings r ON r.search_key = fts.rowid
       WHERE fts MATCH ? ORDER BY r.start_ms DESC, r.seq DESC LIMIT 25`).pluck();
     const count = db.prepare('SELECT count(*) FROM (SELECT rowid FROM fts WHERE fts MATCH ? LIMIT 10001)').pluck();
-    const terms = db.prepare('SELECT term FROM fts_terms WHERE term >= ? AND term < ? LIMIT 257').pluck();
+    const terms = db.prepare('SELECT term FROM fts_terms WHERE term >= ? AND term < ? LIMIT 4097').pluck();
     // Prefix lengths with their own prefix index are faster left to FTS5.
     const indexed = (/prefix='([0-9 ]+)'/.exec(DESIGNS[built.design]!)?.[1] ?? '').split(' ').map(Number);
     const expandPrefix = (p: string) => (indexed.includes([...p].length) ? null : terms.all(p, `${p}\u{10ffff}`) as string[]);

@@ -22,8 +22,13 @@ export interface Fts5Options {
    * (`prefix='2 3'`) covers exactly those lengths; a term table read by range covers the rest.
    */
   expandPrefix?: (prefix: string) => readonly string[] | null;
-  /** Above this many words, the prefix is left to FTS5 (default 256). */
+  /**
+   * Above this many words a prefix is left to FTS5 (default 4096). Over 1M transcripts an OR of
+   * 1,000 words took 11-33 ms and of 4,000 words up to 84 ms for the first page.
+   */
   maxExpansions?: number;
+  /** The same for a phrase ending in a prefix, where each alternative is a phrase (default 64). */
+  maxPhraseExpansions?: number;
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -53,7 +58,8 @@ function compileLeaf(node: LeafNode, columns: Fts5Columns, opts: Fts5Options): s
   if (prefix && opts.expandPrefix) {
     const head = words.slice(0, -1).join(' ');
     const expanded = opts.expandPrefix(fold(words.at(-1)!));
-    if (expanded && expanded.length <= (opts.maxExpansions ?? 256)) {
+    const cap = head ? opts.maxPhraseExpansions ?? 64 : opts.maxExpansions ?? 4096;
+    if (expanded && expanded.length <= cap) {
       // No indexed word has this start: an empty string matches nothing, which is the answer.
       const alternatives = expanded.length ? expanded.map((w) => fts5String(head ? `${head} ${w}` : w)) : ['""'];
       expr = alternatives.length === 1 ? alternatives[0]! : `(${alternatives.join(' OR ')})`;

@@ -118,6 +118,7 @@ describe('toFts5 on a real FTS5 table', () => {
     assert.equal(toFts5(parseQuery('"were refun"*'), COLUMNS, { expandPrefix }), '("were refund" OR "were refunded" OR "were refunds")');
     assert.equal(toFts5(parseQuery('agent:zzz*'), COLUMNS, { expandPrefix }), '{agent} : ""');
     assert.equal(toFts5(parseQuery('refund*'), COLUMNS, { expandPrefix, maxExpansions: 2 }), '"refund" *');
+    assert.equal(toFts5(parseQuery('"were refun"*'), COLUMNS, { expandPrefix, maxPhraseExpansions: 2 }), '"were refun" *');
     assert.equal(toFts5(parseQuery('refund*'), COLUMNS, { expandPrefix: () => null }), '"refund" *');
     assert.equal(toFts5(parseQuery('refund*'), COLUMNS, { expandPrefix: () => ['x" OR "y'] }), '"x"" OR ""y"', 'expansions are quoted too');
   });
