@@ -51,7 +51,9 @@ export async function prepareChannel(
     const soxr = await hasSoxr(ffmpeg);
     const filter = [
       `channelmap=map=${opts.channel}-0:channel_layout=mono`,
-      soxr ? `aresample=${ENGINE_SAMPLE_RATE}:resampler=soxr:precision=28` : `aresample=${ENGINE_SAMPLE_RATE}:filter_size=64`,
+      // soxr dithers its own 16-bit output with a random seed; taking floats from it and rounding
+      // afterwards keeps the same input giving the same samples, and so the same transcript.
+      soxr ? `aresample=${ENGINE_SAMPLE_RATE}:resampler=soxr:precision=28:osf=flt` : `aresample=${ENGINE_SAMPLE_RATE}:filter_size=64`,
     ].join(',');
     const args = [
       '-nostdin', '-hide_banner', '-nostats', '-y',

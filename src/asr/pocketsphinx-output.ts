@@ -1,45 +1,35 @@
 /**
- * Reads what `pocketsphinx_continuous -time yes` prints: for every utterance its VAD found, a
- * hypothesis line, then one line per word — `word start end posterior`, times in seconds from
- * the start of the input — framed by `<s>` and `</s>`. Fillers (`<sil>`, `[NOISE]`, …) are
- * dropped and alternate pronunciations (`hello(2)`) are reported as the word.
+ * Reads the CTM file `pocketsphinx_batch -ctm` writes: one line per recognised word,
+ * `uttid channel start duration word posterior`, times in seconds from the start of that
+ * utterance. The batch tool leaves fillers out and writes the base spelling of alternate
+ * pronunciations; both are still guarded against here.
  */
 import type { EngineSegment, Word } from '../transcripts/model.js';
 
-const WORD_LINE = /^(\S+) (-?\d+(?:\.\d+)?) (-?\d+(?:\.\d+)?) (-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)$/;
 const FILLER = /^(<.*>|\[.*\]|\+\+.*\+\+)$/;
 
-/** Words of each utterance, in seconds-to-milliseconds, shifted by `offsetMs`. */
-export function parseUtterances(stdout: string, offsetMs = 0): Word[][] {
-  const utterances: Word[][] = [];
-  let current: Word[] | undefined;
-  for (const line of stdout.split('\n')) {
-    const m = WORD_LINE.exec(line.trim());
-    if (!m) continue;
-    const token = m[1]!;
-    if (token === '<s>') {
-      current = [];
-      utterances.push(current);
-      continue;
+/** Words per utterance id, times made absolute by each utterance's start. */
+export function parseCtm(ctm: string, startMsOf: (uttId: string) => number | undefined): Map<string, Word[]> {
+  const out = new Map<string, Word[]>();
+  for (const line of ctm.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 5) continue;
+    const [id, , start, duration, token, posterior] = f as [string, string, string, string, string, string | undefined];
+    const base = startMsOf(id);
+    if (base === undefined || FILLER.test(token)) continue;
+    const startMs = base + Math.round(Number(start) * 1000);
+    const endMs = startMs + Math.round(Number(duration) * 1000);
+    if (!Number.isFinite(startMs) || !Number.isFinite(endMs)) continue;
+    const word: Word = { startMs, endMs, text: token.replace(/\(\d+\)$/, '') };
+    if (posterior !== undefined && Number.isFinite(Number(posterior))) {
+      word.confidence = Math.round(Math.min(1, Math.max(0, Number(posterior))) * 1000) / 1000;
     }
-    if (token === '</s>') {
-      current = undefined;
-      continue;
-    }
-    if (FILLER.test(token)) continue;
-    if (!current) {
-      current = [];
-      utterances.push(current);
-    }
-    const confidence = Math.min(1, Math.max(0, Number(m[4])));
-    current.push({
-      startMs: Math.round(Number(m[2]) * 1000) + offsetMs,
-      endMs: Math.round(Number(m[3]) * 1000) + offsetMs,
-      text: token.replace(/\(\d+\)$/, ''),
-      confidence: Math.round(confidence * 1000) / 1000,
-    });
+    let list = out.get(id);
+    if (!list) out.set(id, (list = []));
+    list.push(word);
   }
-  return utterances.filter((u) => u.length > 0);
+  for (const list of out.values()) list.sort((a, b) => a.startMs - b.startMs);
+  return out;
 }
 
 /** One segment per utterance, spanning its first to its last word. */

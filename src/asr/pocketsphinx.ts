@@ -1,29 +1,36 @@
 /**
- * The default speech engine: CMU pocketsphinx as Debian ships it (0.8+5prealpha, whose command
- * line tool is `pocketsphinx_continuous`), run as a child process per window of audio. Its own
- * VAD splits each window into utterances, which become the segments; its `-time yes` output
- * gives every word a start, an end and a posterior.
+ * The default speech engine: CMU pocketsphinx as Debian ships it (0.8+5prealpha), run as child
+ * processes of `pocketsphinx_batch`. An energy VAD cuts the channel into windows around the
+ * stretches of speech (see ./windows.ts); the batch tool decodes each window as one utterance,
+ * reading it straight from the WAV by frame range, and writes every word with its time and
+ * posterior to a CTM file. One process decodes many windows, so the model is loaded once per
+ * thread, not once per window.
+ *
+ * Why not `pocketsphinx_continuous` and its own VAD: in this version its word times jump by
+ * seconds after an utterance that begins at the very start of the input (measured: a window
+ * starting mid-sentence put every later word 4.2 s late), while the batch tool's times are
+ * relative to a start we choose.
  */
 import { spawn } from 'node:child_process';
 import { constants as fsc } from 'node:fs';
-import { access, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { ErrorCode, VaultError } from '../core/errors.js';
 import { findOnPath } from '../media/binaries.js';
-import type { EngineSegment, Word } from '../transcripts/model.js';
+import type { EngineSegment } from '../transcripts/model.js';
 import type { ChannelAudio, TranscribeOptions, Transcriber } from './port.js';
 import { frontEndFor, type FrontEnd } from './pocketsphinx-frontend.js';
-import { parseUtterances, toSegments } from './pocketsphinx-output.js';
+import { parseCtm, toSegments } from './pocketsphinx-output.js';
 import { assertMonoS16, frameLevels, readSamples, readWavInfo, wavHeader, type WavInfo } from './wav.js';
-import { loudness, mergeWindowWords, planWindows, type Window } from './windows.js';
+import { loudness, mergeWindowWords, speechWindows, type Window } from './windows.js';
 
 export const DEFAULT_MODEL_DIR = '/usr/share/pocketsphinx/model/en-us';
-export const DEFAULT_BINARY = 'pocketsphinx_continuous';
+export const DEFAULT_BINARY = 'pocketsphinx_batch';
 const RATE = 16_000;
 
 export interface PocketsphinxOptions {
-  /** The pocketsphinx_continuous binary: a path, or a name looked up on PATH. */
+  /** The pocketsphinx_batch binary: a path, or a name looked up on PATH. */
   binary?: string;
   /** Folder holding the acoustic model folder, the language model and the dictionary. */
   modelDir?: string;
@@ -33,15 +40,19 @@ export interface PocketsphinxOptions {
   lmPath?: string;
   /** Pronunciation dictionary; default `<modelDir>/cmudict-en-us.dict`. */
   dictPath?: string;
-  /** Windows decoded at the same time (each is one process). Default 1. */
+  /** Decoder processes working on one channel at once. Default 1. */
   threads?: number;
-  /** Longest window; a seam goes into a pause before it. Default 5 minutes. */
-  windowMs?: number;
-  /** Shortest pause that may carry a seam. Default 300 ms. */
-  minGapMs?: number;
+  /** Longest window decoded as one utterance (longer ones decoded worse). Default 20 s. */
+  maxWindowMs?: number;
+  /** A pause at least this long ends a window. Default 300 ms. */
+  minPauseMs?: number;
+  /** Inside speech longer than a window, a pause at least this long may carry the seam. Default 100 ms. */
+  splitGapMs?: number;
   /** Overlap of two windows at a seam forced into speech. Default 2 s. */
   overlapMs?: number;
-  /** A window may take this many times its duration… Default 3. */
+  /** Silence kept around each stretch of speech. Default 250 ms. */
+  padMs?: number;
+  /** A decoder process may take this many times the audio it decodes… Default 3. */
   timeLimitFactor?: number;
   /** …plus this much for loading the model. Default 30 s. */
   timeLimitBaseMs?: number;
@@ -58,12 +69,14 @@ interface Resolved {
   dict: string;
 }
 
+type Settings = Required<Omit<PocketsphinxOptions, 'binary' | 'hmmDir' | 'lmPath' | 'dictPath'>>;
+
 const HMM_FILES = ['mdef', 'means', 'variances', 'transition_matrices', 'noisedict'];
 
 export class PocketsphinxTranscriber implements Transcriber {
   readonly name: string;
-  private readonly opts: Required<Omit<PocketsphinxOptions, 'binary' | 'hmmDir' | 'lmPath' | 'dictPath'>>;
-  private readonly want: { binary: string; hmm: string; lm: string; dict: string };
+  private readonly opts: Settings;
+  private readonly want: Resolved;
   private probed: Promise<Resolved> | undefined;
 
   constructor(options: PocketsphinxOptions = {}) {
@@ -77,9 +90,11 @@ export class PocketsphinxTranscriber implements Transcriber {
     this.opts = {
       modelDir,
       threads: Math.max(1, Math.floor(options.threads ?? 1)),
-      windowMs: options.windowMs ?? 300_000,
-      minGapMs: options.minGapMs ?? 300,
+      maxWindowMs: options.maxWindowMs ?? 20_000,
+      minPauseMs: options.minPauseMs ?? 300,
+      splitGapMs: options.splitGapMs ?? 100,
       overlapMs: options.overlapMs ?? 2_000,
+      padMs: options.padMs ?? 250,
       timeLimitFactor: options.timeLimitFactor ?? 3,
       timeLimitBaseMs: options.timeLimitBaseMs ?? 30_000,
       extraArgs: options.extraArgs ?? [],
@@ -104,59 +119,67 @@ export class PocketsphinxTranscriber implements Transcriber {
     const levels = await frameLevels(audio.wavPath, info);
     const { silenceDb, hasSound } = loudness(levels);
     if (!hasSound) return [];
-    const windows = planWindows(levels, silenceDb, { maxWindowMs: this.opts.windowMs, minGapMs: this.opts.minGapMs, overlapMs: this.opts.overlapMs })
-      .filter((w) => hasSoundIn(levels, w, silenceDb));
+    const o = this.opts;
+    const windows = speechWindows(levels, silenceDb, { maxWindowMs: o.maxWindowMs, minPauseMs: o.minPauseMs, minGapMs: o.splitGapMs, overlapMs: o.overlapMs, padMs: o.padMs });
+    if (windows.length === 0) return [];
     const frontEnd = frontEndFor(audio.sourceSampleRate);
-    // One window of unaltered audio is decoded straight from the caller's file; anything else
-    // gets slices written to a private folder (plaintext audio: 0700 folder, 0600 files).
-    const direct = windows.length === 1 && !frontEnd.fold && info.dataOffset === 44 && windows[0]!.startMs === 0;
-    const work = direct ? undefined : await mkdtemp(join(this.opts.tmpDir, 'callvault-sphinx-'));
+    // The ctl list and the CTM output (transcript text) live in a private folder, as does the
+    // folded copy of narrow-band audio (plaintext speech): 0700 folder, 0600 files.
+    const work = await mkdtemp(join(o.tmpDir, 'callvault-sphinx-'));
     const abort = new AbortController();
     const onAbort = () => abort.abort(opts.signal?.reason);
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const perWindow = await runPool(windows, this.opts.threads, abort, async (win, i) => {
-        const input = work ? await writeWindow(audio.wavPath, info, win, frontEnd, join(work, `w${i}.wav`)) : audio.wavPath;
-        try {
-          return await this.decode(tools, input, win, frontEnd, abort.signal);
-        } finally {
-          if (work) await rm(input, { force: true });
-        }
-      });
-      return toSegments(regroup(windows, perWindow));
+      const usable = !frontEnd.fold && info.dataOffset === 44 && audio.wavPath.endsWith('.wav') && !/\s/.test(audio.wavPath);
+      const input = usable ? audio.wavPath : await writeWorkingCopy(audio.wavPath, info, frontEnd, join(work, 'audio.wav'));
+      const name = basename(input, '.wav');
+      await writeFile(join(work, 'windows.ctl'), windows.map((w, i) => `${name} ${w.startMs / 10} ${w.endMs / 10} u${i}\n`).join(''), { mode: 0o600 });
+      const groups = split(windows, o.threads);
+      const ctms = await Promise.all(groups.map(async (g, k) => {
+        const ctm = join(work, `g${k}.ctm`);
+        await writeFile(ctm, '', { mode: 0o600 });
+        const args = [
+          ...modelArgs(tools), '-adcin', 'yes', '-adchdr', '44', '-cepdir', dirname(input), '-cepext', '.wav',
+          '-ctl', join(work, 'windows.ctl'), '-ctloffset', String(g.offset), '-ctlcount', String(g.count), '-ctm', ctm,
+          // The VAD already cut the windows; pocketsphinx's own would drop frames and shift times.
+          '-remove_silence', 'no', ...frontEnd.args, ...o.extraArgs,
+        ];
+        await this.decode(tools, args, g.audioMs, abort);
+        return readFile(ctm, 'utf8');
+      }));
+      const words = parseCtm(ctms.join('\n'), (id) => windows[Number(id.slice(1))]?.startMs);
+      const kept = mergeWindowWords(windows, windows.map((_, i) => words.get(`u${i}`) ?? []));
+      return toSegments(kept);
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);
-      if (work) await rm(work, { recursive: true, force: true });
+      await rm(work, { recursive: true, force: true });
     }
   }
 
-  private decode(tools: Resolved, input: string, win: Window, frontEnd: FrontEnd, signal: AbortSignal): Promise<Word[][]> {
-    const durationMs = win.endMs - win.startMs;
-    const limitMs = this.opts.timeLimitBaseMs + this.opts.timeLimitFactor * durationMs;
-    const args = [...modelArgs(tools), '-infile', input, '-time', 'yes', ...frontEnd.args, ...this.opts.extraArgs];
-    return runSphinx(tools.binary, args, limitMs, signal).then(
-      (stdout) => parseUtterances(stdout, win.startMs),
-      (err: unknown) => {
-        if (err instanceof TimeLimit) {
-          throw new VaultError(ErrorCode.ENGINE_UNAVAILABLE,
-            `pocketsphinx did not finish ${(durationMs / 1000).toFixed(0)} s of audio within ${(limitMs / 1000).toFixed(0)} s `
-            + `(${this.opts.timeLimitBaseMs / 1000} s + ${this.opts.timeLimitFactor} × the audio); the machine may be overloaded`,
-            { details: { audioMs: durationMs, limitMs } });
-        }
-        throw err;
-      },
-    );
+  private async decode(tools: Resolved, args: string[], audioMs: number, abort: AbortController): Promise<void> {
+    const limitMs = this.opts.timeLimitBaseMs + this.opts.timeLimitFactor * audioMs;
+    try {
+      await runSphinx(tools.binary, args, limitMs, abort.signal);
+    } catch (err) {
+      // One failed decoder makes the transcript incomplete: stop the others at once.
+      const failure = err instanceof TimeLimit
+        ? new VaultError(ErrorCode.ENGINE_UNAVAILABLE,
+          `pocketsphinx did not finish ${(audioMs / 1000).toFixed(0)} s of audio within ${(limitMs / 1000).toFixed(0)} s `
+          + `(${this.opts.timeLimitBaseMs / 1000} s + ${this.opts.timeLimitFactor} × the audio); the machine may be overloaded`,
+          { details: { audioMs, limitMs } })
+        : err;
+      if (!abort.signal.aborted) abort.abort(failure);
+      throw abort.signal.reason;
+    }
   }
 
-  private resolve(): Promise<Resolved> {
-    return (async () => {
-      const found = await locate(this.want);
-      this.probed ??= probe(found).catch((err: unknown) => {
-        this.probed = undefined;
-        throw err;
-      });
-      return this.probed;
-    })();
+  private async resolve(): Promise<Resolved> {
+    const found = await locate(this.want);
+    this.probed ??= probe(found).catch((err: unknown) => {
+      this.probed = undefined;
+      throw err;
+    });
+    return this.probed;
   }
 }
 
@@ -164,7 +187,44 @@ function modelArgs(t: Resolved): string[] {
   return ['-hmm', t.hmm, '-lm', t.lm, '-dict', t.dict];
 }
 
-async function locate(want: { binary: string; hmm: string; lm: string; dict: string }): Promise<Resolved> {
+/** Contiguous runs of windows, one per process, of about equal audio. */
+function split(windows: Window[], parts: number): Array<{ offset: number; count: number; audioMs: number }> {
+  const total = windows.reduce((a, w) => a + w.endMs - w.startMs, 0);
+  const groups: Array<{ offset: number; count: number; audioMs: number }> = [];
+  let current = { offset: 0, count: 0, audioMs: 0 };
+  windows.forEach((w, i) => {
+    current.count++;
+    current.audioMs += w.endMs - w.startMs;
+    const share = (total * (groups.length + 1)) / parts;
+    const done = groups.reduce((a, g) => a + g.audioMs, 0) + current.audioMs;
+    if (done >= share && i < windows.length - 1 && groups.length < parts - 1) {
+      groups.push(current);
+      current = { offset: i + 1, count: 0, audioMs: 0 };
+    }
+  });
+  groups.push(current);
+  return groups.filter((g) => g.count > 0);
+}
+
+/** The whole channel, folded for narrow-band audio, with the bare header the batch tool skips. */
+async function writeWorkingCopy(wavPath: string, info: WavInfo, frontEnd: FrontEnd, out: string): Promise<string> {
+  const fh = await open(out, 'wx', 0o600);
+  try {
+    const total = info.dataBytes >> 1;
+    await fh.write(wavHeader(total * 2, RATE));
+    const chunk = 1 << 20;
+    for (let from = 0; from < total; from += chunk) {
+      const pcm = await readSamples(wavPath, info, from, from + chunk);
+      frontEnd.fold?.(pcm);
+      await fh.write(pcm);
+    }
+  } finally {
+    await fh.close();
+  }
+  return out;
+}
+
+async function locate(want: Resolved): Promise<Resolved> {
   const binary = want.binary.includes('/') ? await executable(want.binary) : await findOnPath(want.binary, process.env.PATH ?? '');
   if (!binary) {
     throw unavailable(`the speech engine binary '${want.binary}' was not found${want.binary.includes('/') ? ' or is not executable' : ' on PATH'}; `
@@ -181,9 +241,9 @@ async function locate(want: { binary: string; hmm: string; lm: string; dict: str
   return { ...want, binary };
 }
 
-/** Loads the model once on empty input: a model file that is present but unreadable fails here. */
+/** Loads the model once on an empty list: a model file that is present but unreadable fails here. */
 async function probe(found: Resolved): Promise<Resolved> {
-  await runSphinx(found.binary, [...modelArgs(found), '-infile', '/dev/null'], 60_000, undefined);
+  await runSphinx(found.binary, [...modelArgs(found), '-adcin', 'yes', '-ctl', '/dev/null'], 60_000, undefined);
   return found;
 }
 
@@ -208,11 +268,10 @@ async function readable(path: string): Promise<boolean> {
 
 class TimeLimit extends Error {}
 
-function runSphinx(binary: string, args: string[], limitMs: number, signal: AbortSignal | undefined): Promise<string> {
+function runSphinx(binary: string, args: string[], limitMs: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
+    const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     let failure: unknown;
     const stop = (why: unknown) => {
@@ -222,7 +281,6 @@ function runSphinx(binary: string, args: string[], limitMs: number, signal: Abor
     const timer = setTimeout(() => stop(new TimeLimit()), limitMs);
     const onAbort = () => stop(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
-    child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (d: string) => {
       // The log is long and chatty; errors come last, so the tail is what is worth keeping.
@@ -233,7 +291,7 @@ function runSphinx(binary: string, args: string[], limitMs: number, signal: Abor
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       if (failure !== undefined) return reject(failure);
-      if (code === 0) return resolve(Buffer.concat(out).toString('utf8'));
+      if (code === 0) return resolve();
       const errors = log.split('\n').filter((l) => /^(ERROR|FATAL)/.test(l)).slice(-3).join(' | ');
       reject(unavailable(`pocketsphinx failed (${sig ? `signal ${sig}` : `exit ${code}`}): ${errors || log.trim().split('\n').slice(-2).join(' | ') || 'no message'}`, { binary, code }));
     });
@@ -244,54 +302,3 @@ function unavailable(message: string, details?: Record<string, unknown>): VaultE
   return new VaultError(ErrorCode.ENGINE_UNAVAILABLE, message, details ? { details } : undefined);
 }
 
-async function writeWindow(wavPath: string, info: WavInfo, win: Window, frontEnd: FrontEnd, out: string): Promise<string> {
-  const pcm = await readSamples(wavPath, info, (win.startMs * RATE) / 1000, (win.endMs * RATE) / 1000);
-  frontEnd.fold?.(pcm);
-  await writeFile(out, Buffer.concat([wavHeader(pcm.length, RATE), pcm]), { mode: 0o600, flag: 'wx' });
-  return out;
-}
-
-function hasSoundIn(levels: Float32Array, win: Window, silenceDb: number): boolean {
-  for (let f = Math.floor(win.startMs / 10); f < Math.min(levels.length, Math.ceil(win.endMs / 10)); f++) {
-    if (levels[f]! >= silenceDb) return true;
-  }
-  return false;
-}
-
-/** Utterances of every window, seams resolved, in time order. */
-function regroup(windows: Window[], perWindow: Word[][][]): Word[][] {
-  const tagged = perWindow.map((utts) => utts.flatMap((words, u) => words.map((w) => ({ startMs: w.startMs, endMs: w.endMs, w, u }))));
-  const kept = mergeWindowWords(windows, tagged);
-  const out: Word[][] = [];
-  for (const words of kept) {
-    let lastU = -1;
-    for (const t of words) {
-      if (t.u !== lastU) out.push([]);
-      out[out.length - 1]!.push(t.w);
-      lastU = t.u;
-    }
-  }
-  return out;
-}
-
-/** Runs `fn` over items with at most `limit` at once; the first failure stops the rest. */
-async function runPool<T, R>(items: T[], limit: number, abort: AbortController, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      abort.signal.throwIfAborted();
-      const i = next++;
-      try {
-        results[i] = await fn(items[i]!, i);
-      } catch (err) {
-        if (!abort.signal.aborted) abort.abort(err);
-        throw err;
-      }
-    }
-  };
-  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (abort.signal.aborted) throw abort.signal.reason;
-  for (const s of settled) if (s.status === 'rejected') throw s.reason;
-  return results;
-}

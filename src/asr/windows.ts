@@ -1,9 +1,10 @@
 /**
- * Long recordings are decoded in windows: each engine run gets a bounded slice, so a run's time
- * limit, memory and failure stay bounded too, and windows can run side by side. A seam is put in
- * the middle of a pause whenever one exists, so no word is split. When speech runs on longer than
- * a window, the seam is forced at the quietest moment and the two windows overlap there; the
- * merge then keeps each word once (see `mergeWindowWords`).
+ * Recordings are decoded in windows: one per stretch of speech found by an energy VAD, each
+ * decoded as one utterance, so the decoder's state, memory and word times stay bounded and
+ * exact however long the call. A seam is put in the middle of a pause whenever one exists, so no
+ * word is split. When speech runs on longer than a window may, the seam is forced at the
+ * quietest moment and the two windows overlap there; the merge then keeps each word once (see
+ * `mergeWindowWords`).
  */
 import { FLOOR_DB, FRAME_MS } from './wav.js';
 
@@ -44,6 +45,46 @@ export function loudness(levels: Float32Array): Loudness {
   const loud = at(0.99);
   const silenceDb = Math.max(floor + 12, Math.min(loud - 45, -50), FLOOR_DB + 30);
   return { silenceDb, hasSound: loud > silenceDb };
+}
+
+export interface SpeechWindowOptions extends WindowOptions {
+  /** Pauses shorter than this stay inside a window. */
+  minPauseMs: number;
+  /** Silence kept before and after each stretch of speech (the decoder wants some). */
+  padMs: number;
+}
+
+/**
+ * Windows around the stretches of speech: sound frames closer than `minPauseMs` join one
+ * stretch, each stretch is padded (never past the middle of the pause to its neighbour), and a
+ * stretch longer than `maxWindowMs` is cut further by `planWindows`. Pure pause gets no window.
+ */
+export function speechWindows(levels: Float32Array, silenceDb: number, opts: SpeechWindowOptions): Window[] {
+  const minPause = Math.max(1, Math.round(opts.minPauseMs / FRAME_MS));
+  const pad = Math.round(opts.padMs / FRAME_MS);
+  const runs: Gap[] = [];
+  for (let i = 0; i < levels.length; i++) {
+    if (levels[i]! < silenceDb) continue;
+    const last = runs[runs.length - 1];
+    if (last && i - last.to < minPause) last.to = i + 1;
+    else runs.push({ from: i, to: i + 1 });
+  }
+  const out: Window[] = [];
+  runs.forEach((r, k) => {
+    const prev = runs[k - 1];
+    const next = runs[k + 1];
+    const from = Math.max(r.from - pad, prev ? Math.ceil((prev.to + r.from) / 2) : 0);
+    const to = Math.min(r.to + pad, next ? Math.floor((r.to + next.from) / 2) : levels.length);
+    if ((to - from) * FRAME_MS <= opts.maxWindowMs) {
+      out.push({ startMs: from * FRAME_MS, endMs: to * FRAME_MS, keepFromMs: from * FRAME_MS, keepToMs: to * FRAME_MS });
+      return;
+    }
+    for (const w of planWindows(levels.subarray(from, to), silenceDb, opts)) {
+      const at = from * FRAME_MS;
+      out.push({ startMs: w.startMs + at, endMs: w.endMs + at, keepFromMs: w.keepFromMs + at, keepToMs: w.keepToMs + at });
+    }
+  });
+  return out;
 }
 
 export function planWindows(levels: Float32Array, silenceDb: number, opts: WindowOptions): Window[] {
@@ -105,7 +146,7 @@ function bestGap(gaps: Gap[], from: number, to: number): number | undefined {
   return best ? (best.from + best.to) >> 1 : undefined;
 }
 
-/** The frame in [from, to) around which 200 ms are quietest: the least harmful forced seam. */
+/** The frame in [from, to) around which 200 ms are quietest (the latest of equals, for long windows): the least harmful forced seam. */
 function quietest(levels: Float32Array, from: number, to: number): number {
   const span = 20;
   let best = from;
@@ -113,7 +154,7 @@ function quietest(levels: Float32Array, from: number, to: number): number {
   for (let i = from; i < to; i++) {
     let sum = 0;
     for (let j = Math.max(0, i - span / 2); j < Math.min(levels.length, i + span / 2); j++) sum += levels[j]!;
-    if (sum < bestSum) {
+    if (sum <= bestSum) {
       bestSum = sum;
       best = i;
     }
