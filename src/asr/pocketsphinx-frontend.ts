@@ -3,25 +3,33 @@
  *
  * The model was trained on 16 kHz speech with mel filters from 130 Hz to 6.8 kHz, and its
  * feat.params overrides any -lowerf/-upperf/-nfilt given on the command line. Telephone audio
- * (8 kHz, so nothing above 4 kHz once resampled) leaves the top filters empty, and that alone
- * doubled the errors. Measured on the speech test set (7 calls, 635 words per set, G.711 copy
- * band-limited to 300–3400 Hz; see docs in bench/asr.ts):
+ * (8 kHz, so nothing above 4 kHz once resampled) leaves the top filters empty. Word error rates
+ * measured on the speech test set (7 synthesised calls, 635 reference words per set; the G.711
+ * copy is band-limited to 300–3400 Hz and mu-law coded):
  *
- *   clean 16 kHz, model defaults                                  WER  8.7 %
- *   G.711 → 16 kHz, model defaults                                WER 57.2 %
- *   G.711, filters moved to the band (-featparams upperf 3500)    WER 97.6 %  (3-call subset)
- *   G.711, filters 300–3400 Hz                                    WER 92.0 %  (subset)
- *   G.711, -remove_noise no                                       WER 41.6 %  (subset)
- *   G.711, -remove_noise no, -dither yes                          WER 47.2 %  (subset)
- *   G.711, white noise at -60 dBFS added, -remove_noise no        WER 38.8 %  (subset)
- *   G.711, spectral folding (0 dB), -remove_noise no              WER 29.4 %  (subset)
- *   G.711, spectral folding (+3 dB), -remove_noise no             see NARROWBAND_NOTE
+ *   first, with pocketsphinx_continuous and its own VAD:
+ *     clean 16 kHz, model defaults                                  8.7 %
+ *     G.711 → 16 kHz, model defaults                               57.2 %
+ *     G.711, filters moved to the band (-featparams upperf 3500)   97.6 %  (3-call subset)
+ *     G.711, filters 300–3400 Hz                                   92.0 %  (subset)
+ *     G.711, -remove_noise no                                      41.6 %  (subset)
+ *     G.711, -remove_noise no, -dither yes                         47.2 %  (subset)
+ *     G.711, white noise at -60 dBFS added, -remove_noise no       38.8 %  (subset)
+ *     G.711, spectral folding 0 / +3 / +6 dB, -remove_noise no     29.4 / 26.9 / 27.3 %  (subset)
+ *     G.711, folding +3 dB, -remove_noise no                       26.1 %
+ *   then as shipped, pocketsphinx_batch on our VAD windows:
+ *     clean 16 kHz, model defaults                                  9.1 %
+ *     G.711, model defaults                                        31.3 %
+ *     G.711, -remove_noise no                                      29.1 %
+ *     G.711, folding +3 dB                                         31.3 %
+ *     G.711, folding +3 dB, -remove_noise no                       26.3 %   ← narrowband setting
  *
- * Moving the filters makes the cepstra unlike anything the model saw; filling the empty band
+ * Moving the filters makes the cepstra unlike anything the model saw. Filling the empty band
  * with a mirror image of the telephone band (spectral folding, the oldest bandwidth-extension
  * trick) gives the upper filters energy that rises and falls with the speech, which is what the
- * model expects there. pocketsphinx's spectral noise subtraction must then be off: it takes the
- * folded band for noise.
+ * model expects there; pocketsphinx's spectral noise subtraction must then be off, as it takes
+ * the folded band for noise. Decoding at 8 kHz is no way out: the only en-us model Debian ships
+ * is this 16 kHz one.
  */
 
 /** Sources at or below this rate have nothing above 4 kHz and are folded. */

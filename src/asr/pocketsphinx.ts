@@ -138,12 +138,12 @@ export class PocketsphinxTranscriber implements Transcriber {
       const ctms = await Promise.all(groups.map(async (g, k) => {
         const ctm = join(work, `g${k}.ctm`);
         await writeFile(ctm, '', { mode: 0o600 });
-        const args = [
+        const args = withOverrides([
           ...modelArgs(tools), '-adcin', 'yes', '-adchdr', '44', '-cepdir', dirname(input), '-cepext', '.wav',
           '-ctl', join(work, 'windows.ctl'), '-ctloffset', String(g.offset), '-ctlcount', String(g.count), '-ctm', ctm,
           // The VAD already cut the windows; pocketsphinx's own would drop frames and shift times.
-          '-remove_silence', 'no', ...frontEnd.args, ...o.extraArgs,
-        ];
+          '-remove_silence', 'no', ...frontEnd.args,
+        ], o.extraArgs);
         await this.decode(tools, args, g.audioMs, abort);
         return readFile(ctm, 'utf8');
       }));
@@ -181,6 +181,14 @@ export class PocketsphinxTranscriber implements Transcriber {
     });
     return this.probed;
   }
+}
+
+/** `-flag value` pairs with the extra ones replacing ours: pocketsphinx refuses a flag given twice. */
+function withOverrides(ours: string[], extra: string[]): string[] {
+  const flags = new Set(extra.filter((_, i) => i % 2 === 0));
+  const kept: string[] = [];
+  for (let i = 0; i < ours.length; i += 2) if (!flags.has(ours[i]!)) kept.push(ours[i]!, ours[i + 1]!);
+  return [...kept, ...extra];
 }
 
 function modelArgs(t: Resolved): string[] {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { prepareChannel, type PreparedChannel } from '../../src/asr/audio.js';
 import { DEFAULT_MODEL_DIR, PocketsphinxTranscriber } from '../../src/asr/pocketsphinx.js';
@@ -95,22 +95,31 @@ describe('PocketsphinxTranscriber.transcribe', () => {
       isVaultError('UNPROCESSABLE', /must be 16000 Hz mono 16-bit PCM, not 16000 Hz, 2 channel/));
   });
 
+  it('lets extra decoder arguments replace its own instead of repeating them', async () => {
+    const segments = await new PocketsphinxTranscriber({ extraArgs: ['-remove_silence', 'no', '-beam', '1e-50'] }).transcribe(speech);
+    assert.ok(segments.length > 0 && segments.every((s) => s.text.length > 0));
+  });
+
   it('stops the engine when the signal aborts', async () => {
     const engine = new PocketsphinxTranscriber();
     await engine.check();
     const ac = new AbortController();
     const started = Date.now();
     const run = engine.transcribe(speech, { signal: ac.signal });
-    setTimeout(() => ac.abort(), 300);
+    // The decoder reads the audio from its folder (-cepdir): seen running first, then gone.
+    let seen = 0;
+    while (seen === 0 && Date.now() - started < 2000) seen = await processesMentioning(dirname(speech.wavPath));
+    assert.ok(seen > 0, 'pocketsphinx was running');
+    ac.abort();
     await assert.rejects(run, { name: 'AbortError' });
     assert.ok(Date.now() - started < 3000, 'the promise settles at once, not when decoding would have ended');
-    assert.equal(await processesMentioning(speech.wavPath), 0, 'no pocketsphinx is left reading the audio');
+    assert.equal(await processesMentioning(dirname(speech.wavPath)), 0, 'no pocketsphinx is left reading the audio');
   });
 
   it('gives up with a clear error past its time limit', async () => {
     const engine = new PocketsphinxTranscriber({ timeLimitBaseMs: 100, timeLimitFactor: 0.001 });
     await engine.check();
     await assert.rejects(engine.transcribe(speech), isVaultError('ENGINE_UNAVAILABLE', /did not finish \d+ s of audio within \d+ s/));
-    assert.equal(await processesMentioning(speech.wavPath), 0);
+    assert.equal(await processesMentioning(dirname(speech.wavPath)), 0);
   });
 });
