@@ -11,17 +11,15 @@
  * starting mid-sentence put every later word 4.2 s late), while the batch tool's times are
  * relative to a start we choose.
  */
-import { spawn } from 'node:child_process';
-import { constants as fsc } from 'node:fs';
-import { access, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { ErrorCode, VaultError } from '../core/errors.js';
-import { findOnPath } from '../media/binaries.js';
 import type { EngineSegment } from '../transcripts/model.js';
 import type { ChannelAudio, TranscribeOptions, Transcriber } from './port.js';
 import { frontEndFor, type FrontEnd } from './pocketsphinx-frontend.js';
 import { parseCtm, toSegments } from './pocketsphinx-output.js';
+import { locate, modelArgs, probe, runSphinx, TimeLimit, type SphinxInstall } from './pocketsphinx-run.js';
 import { assertMonoS16, frameLevels, readSamples, readWavInfo, wavHeader, type WavInfo } from './wav.js';
 import { loudness, mergeWindowWords, speechWindows, type Window } from './windows.js';
 
@@ -62,22 +60,13 @@ export interface PocketsphinxOptions {
   tmpDir?: string;
 }
 
-interface Resolved {
-  binary: string;
-  hmm: string;
-  lm: string;
-  dict: string;
-}
-
 type Settings = Required<Omit<PocketsphinxOptions, 'binary' | 'hmmDir' | 'lmPath' | 'dictPath'>>;
-
-const HMM_FILES = ['mdef', 'means', 'variances', 'transition_matrices', 'noisedict'];
 
 export class PocketsphinxTranscriber implements Transcriber {
   readonly name: string;
   private readonly opts: Settings;
-  private readonly want: Resolved;
-  private probed: Promise<Resolved> | undefined;
+  private readonly want: SphinxInstall;
+  private probed: Promise<SphinxInstall> | undefined;
 
   constructor(options: PocketsphinxOptions = {}) {
     const modelDir = options.modelDir ?? DEFAULT_MODEL_DIR;
@@ -156,7 +145,7 @@ export class PocketsphinxTranscriber implements Transcriber {
     }
   }
 
-  private async decode(tools: Resolved, args: string[], audioMs: number, abort: AbortController): Promise<void> {
+  private async decode(tools: SphinxInstall, args: string[], audioMs: number, abort: AbortController): Promise<void> {
     const limitMs = this.opts.timeLimitBaseMs + this.opts.timeLimitFactor * audioMs;
     try {
       await runSphinx(tools.binary, args, limitMs, abort.signal);
@@ -173,7 +162,7 @@ export class PocketsphinxTranscriber implements Transcriber {
     }
   }
 
-  private async resolve(): Promise<Resolved> {
+  private async resolve(): Promise<SphinxInstall> {
     const found = await locate(this.want);
     this.probed ??= probe(found).catch((err: unknown) => {
       this.probed = undefined;
@@ -189,10 +178,6 @@ function withOverrides(ours: string[], extra: string[]): string[] {
   const kept: string[] = [];
   for (let i = 0; i < ours.length; i += 2) if (!flags.has(ours[i]!)) kept.push(ours[i]!, ours[i + 1]!);
   return [...kept, ...extra];
-}
-
-function modelArgs(t: Resolved): string[] {
-  return ['-hmm', t.hmm, '-lm', t.lm, '-dict', t.dict];
 }
 
 /** Contiguous runs of windows, one per process, of about equal audio. */
@@ -230,83 +215,5 @@ async function writeWorkingCopy(wavPath: string, info: WavInfo, frontEnd: FrontE
     await fh.close();
   }
   return out;
-}
-
-async function locate(want: Resolved): Promise<Resolved> {
-  const binary = want.binary.includes('/') ? await executable(want.binary) : await findOnPath(want.binary, process.env.PATH ?? '');
-  if (!binary) {
-    throw unavailable(`the speech engine binary '${want.binary}' was not found${want.binary.includes('/') ? ' or is not executable' : ' on PATH'}; `
-      + "install the Debian package 'pocketsphinx' (apt-get install pocketsphinx) or configure its path", { binary: want.binary });
-  }
-  const missing: string[] = [];
-  for (const f of HMM_FILES) if (!(await readable(join(want.hmm, f)))) missing.push(join(want.hmm, f));
-  if (!(await readable(join(want.hmm, 'sendump'))) && !(await readable(join(want.hmm, 'mixture_weights')))) missing.push(join(want.hmm, 'sendump (or mixture_weights)'));
-  for (const f of [want.lm, want.dict]) if (!(await readable(f))) missing.push(f);
-  if (missing.length > 0) {
-    throw unavailable(`the pocketsphinx model is incomplete: missing ${missing.join(', ')}; `
-      + "install the Debian package 'pocketsphinx-en-us' (apt-get install pocketsphinx-en-us) or configure the model paths", { missing });
-  }
-  return { ...want, binary };
-}
-
-/** Loads the model once on an empty list: a model file that is present but unreadable fails here. */
-async function probe(found: Resolved): Promise<Resolved> {
-  await runSphinx(found.binary, [...modelArgs(found), '-adcin', 'yes', '-ctl', '/dev/null'], 60_000, undefined);
-  return found;
-}
-
-async function executable(path: string): Promise<string | undefined> {
-  try {
-    if (!(await stat(path)).isFile()) return undefined;
-    await access(path, fsc.X_OK);
-    return path;
-  } catch {
-    return undefined;
-  }
-}
-
-async function readable(path: string): Promise<boolean> {
-  try {
-    await access(path, fsc.R_OK);
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
-  }
-}
-
-class TimeLimit extends Error {}
-
-function runSphinx(binary: string, args: string[], limitMs: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let log = '';
-    let failure: unknown;
-    const stop = (why: unknown) => {
-      failure ??= why;
-      child.kill('SIGKILL');
-    };
-    const timer = setTimeout(() => stop(new TimeLimit()), limitMs);
-    const onAbort = () => stop(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (d: string) => {
-      // The log is long and chatty; errors come last, so the tail is what is worth keeping.
-      log = (log + d).slice(-16_000);
-    });
-    child.on('error', (err) => stop(unavailable(`pocketsphinx could not be started (${binary}): ${err.message}`, { binary })));
-    child.on('close', (code, sig) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      if (failure !== undefined) return reject(failure);
-      if (code === 0) return resolve();
-      const errors = log.split('\n').filter((l) => /^(ERROR|FATAL)/.test(l)).slice(-3).join(' | ');
-      reject(unavailable(`pocketsphinx failed (${sig ? `signal ${sig}` : `exit ${code}`}): ${errors || log.trim().split('\n').slice(-2).join(' | ') || 'no message'}`, { binary, code }));
-    });
-  });
-}
-
-function unavailable(message: string, details?: Record<string, unknown>): VaultError {
-  return new VaultError(ErrorCode.ENGINE_UNAVAILABLE, message, details ? { details } : undefined);
 }
 
