@@ -118,6 +118,13 @@ function runFfmpeg(ffmpeg: string, args: string[], stdin: NodeJS.ReadableStream 
     }
     child.on('error', (err) => reject(signal?.aborted ? (signal.reason ?? err) : new VaultError(ErrorCode.ENGINE_UNAVAILABLE, `ffmpeg could not be run (${ffmpeg}): ${err.message}`, { cause: err })));
     child.on('close', (code) => {
+      if (stdin) {
+        // ffmpeg is done with the input, read to the end or not: release the caller's source
+        // (a file or a decrypting reader) instead of leaving it paused and open.
+        const source = stdin as Readable;
+        source.unpipe(child.stdin!);
+        if (!source.readableEnded) source.destroy();
+      }
       if (inputError) reject(inputError);
       else resolve({ code, stderr });
     });

@@ -114,7 +114,9 @@ describe('prepareChannel', () => {
     await writeFile(junk, Buffer.from('RIFF\x10\x00\x00\x00WAVEjunkjunkjunk this is not audio at all'.repeat(20)));
     const before = (await readdir(privateTmp)).length;
     await expectUnprocessable(prepareChannel(ffmpeg, junk, { channel: 0 }), /could not be decoded: .*(invalid|error|no audio)/i);
-    await expectUnprocessable(prepareChannel(ffmpeg, createReadStream(junk), { channel: 0 }), /could not be decoded|no audio/i);
+    const stream = createReadStream(junk);
+    await expectUnprocessable(prepareChannel(ffmpeg, stream, { channel: 0 }), /could not be decoded|no audio/i);
+    assert.ok(stream.destroyed, 'the input stream is released, not left open');
     assert.equal((await readdir(privateTmp)).length, before, 'the temporary folders were removed');
   });
 

@@ -30,7 +30,7 @@ before(async () => {
 after(() => removeSpeechFixtures());
 
 describe('pocketsphinx on the speech test set', () => {
-  it(`recognises the clean calls with a word error rate under ${CLEAN_MAX_WER * 100}%`, async () => {
+  it(`recognises the clean calls with a word error rate under ${Math.round(CLEAN_MAX_WER * 100)}%`, async () => {
     clean = await runSet(ffmpeg, engine, calls, 'stereoWav');
     console.log(describeSet('clean 16 kHz', clean));
     for (const c of clean.channels) console.log(`  ${c.call}/${c.channel}: ${(c.errors.wer * 100).toFixed(0)}%`);
@@ -38,7 +38,7 @@ describe('pocketsphinx on the speech test set', () => {
     assert.ok(clean.errors.wer <= CLEAN_MAX_WER, `WER ${clean.errors.wer}`);
   });
 
-  it(`recognises the G.711 telephone copies with a word error rate under ${G711_MAX_WER * 100}%`, async () => {
+  it(`recognises the G.711 telephone copies with a word error rate under ${Math.round(G711_MAX_WER * 100)}%`, async () => {
     const g711 = await runSet(ffmpeg, engine, calls, 'g711Wav');
     console.log(describeSet('G.711 8 kHz', g711));
     assert.ok(g711.errors.refWords > 600);
