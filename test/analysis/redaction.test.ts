@@ -195,3 +195,22 @@ describe('one channel, two diarised speakers', () => {
     assert.deepEqual(findSensitive(t).map((s) => [s.kind, s.cue]), [['card', 0], ['card', 2]]);
   });
 });
+
+describe('findSensitive: digits a recogniser wrote as words', () => {
+  it('reads "to" and "for" between spoken digits as digits, so a misheard card is still one card', () => {
+    const t = transcript(dialogue([
+      ['Agent', 'Please read me the card number.'],
+      ['Customer', 'four five three nine one four eight eight zero three four three to four six seven'],
+    ]));
+    const spans = findSensitive(t);
+    assert.deepEqual(spans.map((s) => s.kind), ['card']);
+    const words = t.cues[1]!.words!;
+    assert.equal(spans[0]!.startMs, words[0]!.startMs);
+    assert.equal(spans[0]!.endMs, words[words.length - 1]!.endMs);
+  });
+
+  it('leaves "to" and "for" alone outside a number', () => {
+    assert.deepEqual(kinds(one('I went to the shop for two hours')), []);
+    assert.deepEqual(kinds(one('add four to five')), []);
+  });
+});

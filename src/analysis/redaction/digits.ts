@@ -17,6 +17,11 @@ const TEENS: Record<string, string> = {
 const TENS: Record<string, string> = {
   twenty: '2', thirty: '3', forty: '4', fourty: '4', fifty: '5', sixty: '6', seventy: '7', eighty: '8', ninety: '9',
 };
+/**
+ * Words a recogniser writes for a digit it heard ("four three to four"): read as digits only
+ * between two digits of a run, where the word itself would make no sense.
+ */
+const HOMOPHONES: Record<string, string> = { to: '2', too: '2', for: '4', fore: '4', won: '1', ate: '8' };
 const REPEAT: Record<string, number> = { double: 2, triple: 3, treble: 3 };
 // Not "and": it joins separate numbers ("2019 and 2021") far more often than groups of one.
 const FILLERS = new Set(['uh', 'um', 'uhm', 'umm', 'er', 'erm', 'ah', 'hmm', 'mm', 'dash', 'hyphen', 'space', 'slash']);
@@ -89,7 +94,7 @@ export function digitRuns(tokens: readonly Token[], interrupted: (prevGi: number
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i]!;
     if (run.length > 0 && (tok.startMs - lastEnd > MAX_GAP_MS || interrupted(lastGi, tok.gi))) close();
-    const parsed = parseToken(tokens, i);
+    const parsed = parseToken(tokens, i) ?? homophone(tokens, i, run.length > 0);
     if (!parsed) {
       if (kindOf(tok.norm) === 'filler' && run.length > 0) continue;
       close();
@@ -150,6 +155,14 @@ function parseToken(tokens: readonly Token[], i: number): { item: DigitItem; con
     case 'other':
       return undefined;
   }
+}
+
+/** A digit homophone inside a run: the run is open and a spoken digit follows. */
+function homophone(tokens: readonly Token[], i: number, inRun: boolean): { item: DigitItem; consumed: number } | undefined {
+  const tok = tokens[i]!;
+  const next = tokens[i + 1];
+  if (!inRun || !(tok.norm in HOMOPHONES) || !next || endsClause(tok.raw) || kindOf(next.norm) !== 'ones') return undefined;
+  return { item: { digits: HOMOPHONES[tok.norm]!, tokens: [tok.gi], written: false, plus: false, month: false, norm: tok.norm }, consumed: 1 };
 }
 
 function spokenDigits(parts: string[]): string | undefined {
