@@ -11,6 +11,7 @@ import type { Cue } from '../transcripts/model.js';
 import { SPEECH_FIELDS, isLeaf, positiveLeaves, type Field, type LeafNode, type QueryNode } from './ast.js';
 import { fold, foldedWords } from './words.js';
 
+/** A matching cue: the times are those of the matched words when the engine timed words, else the cue's. */
 export interface Hit { startMs: number; endMs: number; speaker: string; text: string }
 
 export interface HitOptions {
@@ -53,6 +54,44 @@ export function containsLeaf(words: readonly string[], node: LeafNode): boolean 
   return false;
 }
 
+/** Where the leaf first occurs in the folded word sequence: [first, last] word index, or null. */
+export function locateLeaf(words: readonly string[], node: LeafNode): [number, number] | null {
+  if (node.kind === 'term' || node.kind === 'prefix') {
+    const w = fold(node.word);
+    const i = words.findIndex((x) => (node.kind === 'term' ? x === w : x.startsWith(w)));
+    return i < 0 ? null : [i, i];
+  }
+  const want = node.words.map(fold);
+  const last = want.length - 1;
+  for (let i = 0; i + last < words.length; i++) {
+    let k = 0;
+    while (k < last && words[i + k] === want[k]) k++;
+    if (k === last && (node.prefix ? words[i + k]!.startsWith(want[k]!) : words[i + k] === want[k])) return [i, i + last];
+  }
+  return null;
+}
+
+/**
+ * The time of the matched words inside a cue, when the engine gave word timings: a player then
+ * jumps to the phrase itself rather than to the start of a long cue.
+ */
+function wordTimes(cue: Cue, leaves: readonly LeafNode[]): { startMs: number; endMs: number } | null {
+  if (!cue.words?.length) return null;
+  const folded: string[] = [];
+  const owner: number[] = [];
+  cue.words.forEach((w, i) => {
+    for (const x of foldedWords(w.text)) { folded.push(x); owner.push(i); }
+  });
+  let best: { startMs: number; endMs: number } | null = null;
+  for (const l of leaves) {
+    const at = locateLeaf(folded, l);
+    if (!at) continue;
+    const a = cue.words[owner[at[0]]!]!; const b = cue.words[owner[at[1]]!]!;
+    if (!best || a.startMs < best.startMs) best = { startMs: a.startMs, endMs: b.endMs };
+  }
+  return best;
+}
+
 export function findHits(node: QueryNode, cues: readonly Cue[], opts: HitOptions = {}): Hit[] {
   const inField = opts.inField ?? cueInField;
   const leaves = positiveLeaves(node);
@@ -60,17 +99,18 @@ export function findHits(node: QueryNode, cues: readonly Cue[], opts: HitOptions
   for (const cue of cues) {
     if (opts.limit !== undefined && hits.length >= opts.limit) break;
     let words: string[] | undefined;
-    const hit = leaves.some((l) => {
+    const matched = leaves.filter((l) => {
       if (l.field !== undefined && !inField(l.field, cue)) return false;
       words ??= foldedWords(cue.text);
       return containsLeaf(words, l);
     });
-    if (hit) hits.push({ startMs: cue.startMs, endMs: cue.endMs, speaker: cue.speaker, text: cue.text });
+    if (matched.length === 0) continue;
+    const at = wordTimes(cue, matched) ?? { startMs: cue.startMs, endMs: cue.endMs };
+    hits.push({ ...at, speaker: cue.speaker, text: cue.text });
   }
   return hits;
 }
 
-/** A recording's indexed text by column, e.g. `{ agent, customer, other, notes }`. */
 export type ColumnTexts = Readonly<Record<string, string>>;
 
 /**

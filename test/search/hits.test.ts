@@ -62,3 +62,17 @@ describe('findHits', () => {
     assert.deepEqual(findHits(parseQuery('refund'), []), []);
   });
 });
+
+describe('findHits with word timings', () => {
+  const timed: Cue = {
+    startMs: 10_000, endMs: 16_000, speaker: 'Alice Agent', speakerRole: 'agent', channel: 0,
+    text: 'For example, the purple elephant warranty.',
+    words: ['for', 'example', 'the', 'purple', 'elephant', 'warranty'].map((text, i) => ({ text, startMs: 10_000 + i * 1000, endMs: 10_800 + i * 1000 })),
+  };
+  it('gives the time of the matched words, not of the whole cue', () => {
+    assert.deepEqual(findHits(parseQuery('"purple elephant"'), [timed]).map((h) => [h.startMs, h.endMs]), [[13_000, 14_800]]);
+    assert.deepEqual(findHits(parseQuery('warr*'), [timed]).map((h) => [h.startMs, h.endMs]), [[15_000, 15_800]]);
+    // Two leaves in one cue: the earlier one is where to jump.
+    assert.deepEqual(findHits(parseQuery('warranty OR example'), [timed]).map((h) => h.startMs), [11_000]);
+  });
+});
