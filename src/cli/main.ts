@@ -8,6 +8,7 @@ import { VaultError } from '../core/errors.js';
 import { openVault } from '../context.js';
 import { buildApp } from '../http/app.js';
 import { runAdmin } from './admin.js';
+import { runModels } from './models.js';
 import { openStore } from '../store/index.js';
 
 const USAGE = `callvault — self-hosted vault for call recordings
@@ -22,6 +23,8 @@ const USAGE = `callvault — self-hosted vault for call recordings
   callvault admin signing-keys rotate [--drop-old]   (new token signing key; --drop-old invalidates tokens of older keys)
   callvault admin signing-keys list
   callvault admin audit verify [--account NAME] [--json]   (checks the audit hash chains; exit 1 if broken)
+  callvault models fetch NAME [--dir DIR] [--url BASE]   (download a Whisper ggml model: base.en, small, …)
+  callvault models build                 (compile whisper-cli for the whisper engine)
   callvault migrate                      (bring the database schema up to date and exit)
   callvault openapi [--out FILE | --check FILE]
 
@@ -94,7 +97,7 @@ async function main(argv: string[]): Promise<number> {
       password: { type: 'string' }, role: { type: 'string' }, 'first-name': { type: 'string' }, 'last-name': { type: 'string' },
       out: { type: 'string' }, check: { type: 'string' }, upn: { type: 'string' }, groups: { type: 'string' },
       phone: { type: 'string' }, extension: { type: 'string' }, 'sip-uri': { type: 'string' },
-      'drop-old': { type: 'boolean' },
+      'drop-old': { type: 'boolean' }, dir: { type: 'string' }, url: { type: 'string' },
     },
   });
   const flags = values as Record<string, string | boolean | undefined>;
@@ -116,6 +119,9 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'openapi':
       return openapi(flags);
+    case 'models':
+      await runModels(rest, flags, loadConfig(overrides).dataDir, (o, human) => process.stdout.write(`${flags.json ? JSON.stringify(o) : human}\n`));
+      return 0;
     case 'migrate': {
       const store = await openStore(loadConfig(overrides).database);
       await store.close();
