@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the performance targets of issue 2, measured on this machine.
  *
- *   node dist/bench/run.js [--quick] [--only=list,get,range,ingest] [--explain] [--rows=N]
+ *   node dist/bench/run.js [--quick] [--only=list,get,range,ingest,audit,asr,whisper,analysis,search] [--explain] [--rows=N]
  *
  * --quick seeds 100k rows instead of 1M and shortens every loop (for development).
  * --explain prints query plans and statement timings for every list variant, not only misses.
@@ -22,6 +22,11 @@ import { benchGet } from './get.js';
 import { benchIngest } from './ingest.js';
 import { printSummary, resultLine, type SummaryRow } from './report.js';
 import { describeLoad, measure, othersNote, waitQuiet, type QuietPolicy } from './machine.js';
+import { benchAuditVerify } from './audit-verify.js';
+import { benchSphinxAsr, WRAPPER_TARGET } from './asr.js';
+import { benchWhisperAsr } from './asr-whisper.js';
+import { benchAnalysis } from './analysis.js';
+import { benchSearchFts } from './search-fts.js';
 
 interface RangeResult {
   plainMBps: number; sealedMBps: number; ratio: number;
@@ -111,6 +116,34 @@ async function main(): Promise<void> {
   if (wants('ingest')) {
     await section('ingest', summary, () => benchIngest({ seconds: quick ? 5 : 15, concurrencies: [1, 2, 4], quiet, log }));
   }
+  if (wants('audit')) {
+    await section('audit verify', summary, async () => {
+      const r = await benchAuditVerify(tmpdir(), { entries: quick ? 100_000 : 1_000_000, log });
+      return [resultLine(log, `audit verify, ${r.entries.toLocaleString('en-US')} entries (CLI, start-up included)`, `${r.cliSeconds.toFixed(2)} s`, '< 10 s', r.ok && r.cliSeconds < 10)];
+    });
+  }
+  if (wants('asr')) {
+    for (const g711 of [false, true]) {
+      await section(`pocketsphinx${g711 ? ' (G.711)' : ''}`, summary, async () => {
+        const r = await benchSphinxAsr({ g711, quiet, log, ...(quick ? { rounds: 1, seconds: 60 } : {}) });
+        return [
+          resultLine(log, `pocketsphinx${g711 ? ' G.711' : ''} real-time factor (engine alone, 1 channel)`, `${r.rtf.toFixed(3)}`, 'printed', null),
+          resultLine(log, `pocketsphinx${g711 ? ' G.711' : ''}: our wall time / pocketsphinx_continuous`, `ratio ${r.ratio.toFixed(3)}`, `<= ${WRAPPER_TARGET}`, r.ratio <= WRAPPER_TARGET),
+        ];
+      });
+    }
+  }
+  if (wants('whisper')) {
+    await section('whisper.cpp', summary, async () => {
+      const r = await benchWhisperAsr({ quiet, log, ...(quick ? { rounds: 1 } : {}) });
+      return [
+        resultLine(log, `whisper.cpp real-time factor (${r.model}, ${r.threads} threads)`, `${r.rtf.toFixed(3)}`, 'printed', null),
+        resultLine(log, 'whisper.cpp: our wall time / whisper-cli', `ratio ${r.ratio.toFixed(3)}`, `<= ${WRAPPER_TARGET}`, r.ratio <= WRAPPER_TARGET),
+      ];
+    });
+  }
+  if (wants('analysis')) await section('analysis', summary, async () => (await benchAnalysis({ log })).rows);
+  if (wants('search')) await section('search', summary, () => benchSearchFts({ docs: quick ? 100_000 : 1_000_000, log }));
   printSummary(log, summary);
   if (trialIndexes.length) log(`NOTE: list and get were measured with trial index(es) not in the schema: ${trialIndexes.join('; ')}`);
 }

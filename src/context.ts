@@ -14,6 +14,16 @@ import { Janitor } from './ingest/janitor.js';
 import { createLogs, type Logs } from './audit/index.js';
 import { AuthService } from './auth/service.js';
 import { Revocations } from './auth/revocations.js';
+import { SqlArtifactStore } from './store/artifacts-sql.js';
+import { SqlSearchIndex } from './store/search-sql.js';
+import { SqlJobStore } from './store/jobs-sql.js';
+import { JobQueue, JobRunner } from './jobs/runner.js';
+import { pipelineHandlers } from './jobs/handlers/all.js';
+import { updateRecording } from './jobs/recording-status.js';
+import { createTranscriber, createSummariser } from './jobs/engines.js';
+import { TranscriptService } from './core/transcripts.js';
+import type { ArtifactStore } from './store/artifacts-port.js';
+import type { Transcriber } from './asr/port.js';
 
 /** Everything a running vault is made of, built once from the config and passed down. */
 export interface Vault {
@@ -31,6 +41,10 @@ export interface Vault {
   auth: AuthService;
   signingKeys: SigningKeys;
   logs: Logs;
+  artifacts: ArtifactStore;
+  jobs: JobQueue;
+  runner: JobRunner;
+  transcripts: TranscriptService;
   close(): Promise<void>;
 }
 
@@ -67,14 +81,43 @@ export async function openVault(config: Config, log: Log): Promise<Vault> {
   const logs = createLogs(store.db, config);
   const revocations = new Revocations(store);
   await revocations.start();
+
+  const artifacts = new SqlArtifactStore(store.db);
+  const jobs = new JobQueue(new SqlJobStore(store.db, store.dialect));
+  let transcriber: Transcriber | undefined;
+  const deps = {
+    store, artifacts, sealed, tools, nodeId, queue: jobs,
+    search: new SqlSearchIndex(store.db, store.dialect),
+    transcriber: () => (transcriber ??= createTranscriber(config.pipeline)),
+    summariser: createSummariser(config.pipeline),
+    limits: { maxTranscribeMs: config.pipeline.maxTranscribeMs, minWordsForInsights: config.pipeline.minWordsForInsights },
+  };
+  const runner = new JobRunner(jobs, pipelineHandlers(deps, { transcribeConcurrency: config.pipeline.asr.concurrency }), {
+    workerId: nodeId,
+    onParked: (job, error) => logs.system('error', 'ai', `The ${job.kind} job of recording ${(job.payload as { recordingId?: string }).recordingId ?? '?'} failed: ${error}`,
+      { data: { jobId: job.id, kind: job.kind, accountId: job.accountId, attempts: job.attempts } }),
+    onError: (err) => log.warn(`job runner: ${err instanceof Error ? err.message : String(err)}`),
+  });
+  if (config.pipeline.workers) runner.start();
+  const enqueue = (accountId: string, recordingId: string, kind: 'media' | 'index') =>
+    jobs.enqueue({ accountId, kind, payload: { recordingId } }).then(() => undefined);
+  const transcripts = new TranscriptService(store, artifacts, {
+    async requestTranscript(accountId, recordingId) {
+      await updateRecording(store, accountId, recordingId, () => ({ transcriptionStatus: 'requested', insightsStatus: 'none' }));
+      await jobs.enqueue({ accountId, kind: 'transcribe', payload: { recordingId, reason: 'request' }, dedupeKey: `transcribe:${recordingId}` });
+    },
+    jobsOf: (accountId, recordingId) => jobs.store.forRecording(accountId, recordingId, 20),
+  });
   return {
-    config, store, blobs, keys, sealed, tools, intake, signingKeys, logs,
-    ingest: new IngestService(store, intake, config.limits.maxMediaPerUpload),
-    recordings: new RecordingService(store, { erase: (s) => intake.discard(s.map((x) => x.blobKey)) }, config.limits.exactCountCap),
-    media: new MediaService(store, sealed),
+    config, store, blobs, keys, sealed, tools, intake, signingKeys, logs, artifacts, jobs, runner, transcripts,
+    ingest: new IngestService(store, intake, config.limits.maxMediaPerUpload, (a, r) => enqueue(a, r, 'media')),
+    recordings: new RecordingService(store, { erase: (s) => intake.discard(s.map((x) => x.blobKey)) }, config.limits.exactCountCap,
+      (a, r) => enqueue(a, r, 'index')),
+    media: new MediaService(store, sealed, artifacts),
     settings: new SettingsService(store),
     auth: new AuthService(store, signingKeys, config.auth.tokenTtlSeconds, revocations),
     async close() {
+      await runner.stop().catch(() => undefined);
       await janitor.stop().catch(() => undefined);
       revocations.stop();
       signingKeys.stop();

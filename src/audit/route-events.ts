@@ -103,6 +103,17 @@ export const ROUTE_EVENTS: Record<string, Mapper> = {
       ? ev('call', 'delete', id, `deleted the media of recording ${id}`, `delete the media of recording ${id}`)
       : ev('call', 'delete', id, `deleted recording ${id}`, `delete recording ${id}`)];
   },
+  'GET /api/v1/recordings/:id/transcript': (r) => [ev('transcript', 'view', r.params.id ?? null, `viewed the transcript of recording ${r.params.id}`, `view the transcript of recording ${r.params.id}`)],
+  'POST /api/v1/recordings/:id/transcript': (r) => [ev('transcript', 'add', r.params.id ?? null, `requested a transcript of recording ${r.params.id}`, `request a transcript of recording ${r.params.id}`)],
+  'GET /api/v1/recordings/:id/insights': (r) => [ev('aiInsights', 'view', r.params.id ?? null, `viewed the insights of recording ${r.params.id}`, `view the insights of recording ${r.params.id}`)],
+  'GET /api/v1/recordings/:id/waveform': (r) => [ev('call', 'view', r.params.id ?? null, `viewed the waveform of recording ${r.params.id}`, `view the waveform of recording ${r.params.id}`)],
+  'GET /api/v1/recordings/:id/jobs': (r) => [ev('call', 'view', r.params.id ?? null, `viewed the processing jobs of recording ${r.params.id}`, `view the processing jobs of recording ${r.params.id}`)],
+  'GET /api/v1/settings/pipeline': () => [ev('aiInsights', 'view', null, 'viewed the transcription and redaction policy', 'view the transcription and redaction policy')],
+  'PUT /api/v1/settings/pipeline': (r) => {
+    const b = (typeof r.body === 'object' && r.body !== null ? r.body : {}) as Record<string, unknown>;
+    const what = Object.entries(b).map(([k, v]) => `${k}=${String(v)}`).join(', ') || '(nothing)';
+    return [ev('aiInsights', 'modify', null, `changed the transcription and redaction policy (${what})`, `change the transcription and redaction policy (${what})`)];
+  },
   'GET /api/v1/audit-logs': (r) => [ev('auditTrail', 'view', null, `viewed the audit trail${filterText(r)}`, `view the audit trail${filterText(r)}`)],
   'GET /api/v1/api-activity-logs': (r) => [ev('apiActivityLogs', 'view', null, `viewed the API activity log${filterText(r)}`, `view the API activity log${filterText(r)}`)],
   'GET /api/v1/system-activity-logs': (r) => [ev('systemActivityLog', 'view', null, `viewed the system activity log${filterText(r)}`, `view the system activity log${filterText(r)}`)],

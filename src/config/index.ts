@@ -1,6 +1,7 @@
 import { resolve, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { VaultError, ErrorCode } from '../core/errors.js';
+import { pipelineConfig, type PipelineConfig } from './pipeline.js';
 
 /**
  * Everything the process needs, validated once at boot and passed down. Nothing else reads
@@ -47,6 +48,7 @@ export interface Config {
     minFreeBytes: number; storageCheckIntervalMs: number;
   };
   media: { ffmpegPath?: string; ffprobePath?: string };
+  pipeline: PipelineConfig;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -156,6 +158,7 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
       ...(env.CALLVAULT_FFMPEG ? { ffmpegPath: env.CALLVAULT_FFMPEG } : {}),
       ...(env.CALLVAULT_FFPROBE ? { ffprobePath: env.CALLVAULT_FFPROBE } : {}),
     },
+    pipeline: pipelineConfig(env, (file.pipeline ?? {}) as Record<string, unknown>),
     logLevel: logLevel as Config['logLevel'],
   };
 }

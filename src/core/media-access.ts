@@ -1,9 +1,11 @@
-import { notFound } from './errors.js';
-import type { MediaFile } from './model.js';
+import { ErrorCode, VaultError, notFound } from './errors.js';
 import type { Principal } from './principals.js';
+import type { Recording } from './model.js';
 import { requireScope } from './recordings.js';
 import { canSee } from './access.js';
+import { seesOriginals, type RedactionDoc } from './transcripts.js';
 import type { MediaSecret, MetadataStore } from '../store/port.js';
+import type { ArtifactStore, RenditionName } from '../store/artifacts-port.js';
 
 export interface ByteRange { start: number; end: number }
 
@@ -12,22 +14,58 @@ export interface MediaReader {
   open(key: string, info: { size: number; wrappedKey: string; keyId: string; chunkSize: number }, range?: ByteRange): Promise<NodeJS.ReadableStream>;
 }
 
-export interface OpenableMedia { file: MediaFile; secret: MediaSecret & { wrappedKey: string; keyId: string } }
+/** What a caller asked to play: the file as uploaded, or a rendition made by the pipeline. */
+export type MediaVariant = 'original' | 'opus' | 'mp3';
 
-/** Finds a recording's media file for playback, honouring scopes and deletion. */
+export interface OpenableMedia {
+  /** What is served: its type, length and hash (for ETag). */
+  file: { mimeType: string; size: number; sha256: string };
+  /** Which object that is: the upload or a rendition (redacted ones included). */
+  served: 'original' | RenditionName;
+  secret: MediaSecret & { wrappedKey: string; keyId: string };
+}
+
+/** Whether transcription or analysis (which makes the redacted copies) is under way. */
+function redactionPending(rec: Recording): boolean {
+  const busy = (s: string) => s === 'requested' || s === 'processing';
+  return busy(rec.transcriptionStatus) || (rec.transcriptionStatus === 'ready' && busy(rec.insightsStatus));
+}
+
+/**
+ * Finds a recording's media for playback, honouring scopes, deletion and redaction: a caller
+ * without the right to originals gets the redacted rendition whenever the pipeline found
+ * something to redact in the call (and a 409 while that rendition is still being made).
+ */
 export class MediaService {
-  constructor(private readonly store: MetadataStore, private readonly reader: MediaReader) {}
+  constructor(private readonly store: MetadataStore, private readonly reader: MediaReader, private readonly artifacts: ArtifactStore) {}
 
-  async find(p: Principal, recordingId: string, mediaId: string): Promise<OpenableMedia> {
+  async find(p: Principal, recordingId: string, mediaId: string, variant: MediaVariant = 'original'): Promise<OpenableMedia> {
     requireScope(p, 'media:read');
     const rec = await this.store.getRecording(p.accountId, recordingId);
     const file = rec?.media.find((m) => m.id === mediaId);
-    if (!rec || !file || !canSee(p, rec)) throw notFound(`media ${mediaId} of recording ${recordingId}`);
-    const secret = (await this.store.getMediaSecrets(p.accountId, recordingId)).find((s) => s.mediaId === mediaId);
-    if (!secret || file.status === 'deleted' || secret.wrappedKey === null || secret.keyId === null) {
-      throw notFound(`media ${mediaId} of recording ${recordingId}`);
+    const gone = () => notFound(`media ${mediaId} of recording ${recordingId}`);
+    if (!rec || !file || !canSee(p, rec) || file.status === 'deleted') throw gone();
+    let redact = false;
+    if (!seesOriginals(p)) {
+      const redaction = await this.artifacts.getDoc<RedactionDoc>(p.accountId, recordingId, 'redaction');
+      redact = !!redaction && redaction.spans.length > 0;
+      // While the pipeline is still looking for what to redact, the original is not handed out.
+      if (!redaction && file.kind === 'audio' && redactionPending(rec)) {
+        throw new VaultError(ErrorCode.CONFLICT, `recording ${recordingId} is being transcribed and checked for sensitive data; its audio is available once that is done`);
+      }
     }
-    return { file, secret: { ...secret, wrappedKey: secret.wrappedKey, keyId: secret.keyId } };
+    if (!redact && variant === 'original') {
+      const secret = (await this.store.getMediaSecrets(p.accountId, recordingId)).find((s) => s.mediaId === mediaId);
+      if (!secret || secret.wrappedKey === null || secret.keyId === null) throw gone();
+      return { file: { mimeType: file.mimeType, size: file.size, sha256: file.sha256 }, served: 'original', secret: { ...secret, wrappedKey: secret.wrappedKey, keyId: secret.keyId } };
+    }
+    const name: RenditionName = `${redact ? 'redacted' : 'playback'}.${variant === 'mp3' ? 'mp3' : 'opus'}`;
+    const r = await this.artifacts.getRendition(p.accountId, recordingId, mediaId, name);
+    if (!r || r.secret.wrappedKey === null || r.secret.keyId === null) {
+      if (file.kind !== 'audio') throw gone();
+      throw new VaultError(ErrorCode.CONFLICT, `the ${redact ? 'redacted' : variant} version of media ${mediaId} is not ready yet; try again shortly`);
+    }
+    return { file: { mimeType: r.mimeType, size: r.secret.size, sha256: r.secret.sha256 }, served: name, secret: { ...r.secret, wrappedKey: r.secret.wrappedKey, keyId: r.secret.keyId } };
   }
 
   open(m: OpenableMedia, range?: ByteRange): Promise<NodeJS.ReadableStream> {

@@ -3,7 +3,7 @@
 export const ROLES = ['admin', 'supervisor', 'agent'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const SCOPES = ['recordings:read', 'recordings:write', 'recordings:delete', 'media:read', 'transcripts:read', 'exports', 'logs:read', 'admin'] as const;
+export const SCOPES = ['recordings:read', 'recordings:write', 'recordings:delete', 'media:read', 'transcripts:read', 'originals:read', 'exports', 'logs:read', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** Scopes a client gets when none are named at creation. */

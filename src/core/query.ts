@@ -1,6 +1,7 @@
 import type {
   CallDirection, CallType, InsightsStatus, MediaStatus, MediaType, PartyRole, ProfileType, ReleaseCause, TranscriptionStatus,
 } from './model.js';
+import type { QueryNode } from '../search/ast.js';
 
 /**
  * A condition on the parties of a call in given roles (e.g. the Interaction Insights
@@ -49,6 +50,8 @@ export interface RecordingFilter {
   region?: string[];
   /** Role-scoped party conditions, all of which must hold. */
   parties?: PartyFilter[];
+  /** Words spoken or written in notes (the search query language, parsed). */
+  text?: QueryNode;
   /** Set by the access policy, never by a door: only recordings this viewer may see. */
   visibleTo?: Viewer;
 }

@@ -130,7 +130,13 @@ export function applyPatch(rec: Recording, patch: RecordingPatch, by: Principal,
 
 /** Reads and edits of recordings, with scopes checked and revisions honoured. */
 export class RecordingService {
-  constructor(private readonly store: MetadataStore, private readonly eraser: MediaEraser, private readonly countCap: number) {}
+  constructor(
+    private readonly store: MetadataStore,
+    private readonly eraser: MediaEraser,
+    private readonly countCap: number,
+    /** Told after notes changed, so the search index can follow (failures never fail the edit). */
+    private readonly onNotesChanged: (accountId: string, recordingId: string) => Promise<void> = () => Promise.resolve(),
+  ) {}
 
   /** The field names masked for this caller (supervisors, per account settings), or null. */
   async masks(p: Principal): Promise<Set<string> | null> {
@@ -160,6 +166,8 @@ export class RecordingService {
   /** A page the caller may see, with the field names masked for them (null: none), so a door reads the settings once. */
   async list(p: Principal, q: RecordingQuery): Promise<Page<Recording> & { masks: Set<string> | null }> {
     requireScope(p, 'recordings:read');
+    // Finding recordings by what was said reveals what was said: it takes the transcript scope.
+    if (q.filter.text) requireScope(p, 'transcripts:read');
     const masks = await this.masks(p);
     if (masks) assertSearchAllowed(q.filter, nativeMasks(masks));
     return { ...(await this.store.listRecordings(p.accountId, { ...q, filter: restrict(p, q.filter) }, this.countCap)), masks };
@@ -179,7 +187,10 @@ export class RecordingService {
 
   patch(p: Principal, id: string, patch: RecordingPatch): Promise<Recording> {
     requireScope(p, 'recordings:write');
-    return this.update(p, id, (rec) => applyPatch(rec, patch, p, new Date().toISOString()));
+    return this.update(p, id, (rec) => applyPatch(rec, patch, p, new Date().toISOString())).then((rec) => {
+      if (patch.notes?.length || patch.addNotes?.length || patch.removeNotes?.length) this.onNotesChanged(p.accountId, id).catch(() => undefined);
+      return rec;
+    });
   }
 
   async delete(p: Principal, id: string, opts: { mediaOnly: boolean }): Promise<void> {

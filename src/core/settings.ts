@@ -1,6 +1,7 @@
 import { notFound } from './errors.js';
 import type { Principal } from './principals.js';
 import { privacyOf, type PrivacySettings } from './privacy.js';
+import { pipelinePolicyOf, validPipelinePolicy, type PipelinePolicy } from './pipeline-policy.js';
 import { requireScope } from './recordings.js';
 import type { MetadataStore } from '../store/port.js';
 
@@ -13,6 +14,23 @@ export class SettingsService {
     const acc = await this.store.getAccount(p.accountId);
     if (!acc) throw notFound('account');
     return privacyOf(acc.settings);
+  }
+
+  async pipeline(p: Principal): Promise<PipelinePolicy> {
+    requireScope(p, 'admin');
+    const acc = await this.store.getAccount(p.accountId);
+    if (!acc) throw notFound('account');
+    return pipelinePolicyOf(acc.settings);
+  }
+
+  /** Changes the processing policy; fields left out keep their value. */
+  async setPipeline(p: Principal, body: unknown): Promise<PipelinePolicy> {
+    requireScope(p, 'admin');
+    const acc = await this.store.getAccount(p.accountId);
+    if (!acc) throw notFound('account');
+    const policy = validPipelinePolicy({ ...pipelinePolicyOf(acc.settings), ...(body as Record<string, unknown>) });
+    await this.store.updateAccountSettings(acc.id, { ...acc.settings, pipeline: policy });
+    return policy;
   }
 
   async setPrivacy(p: Principal, privacy: PrivacySettings | null): Promise<PrivacySettings> {

@@ -18,6 +18,7 @@ import { mediaRoutes } from './native/media.js';
 import { oauthRoutes } from './native/oauth.js';
 import { logRoutes } from './native/logs.js';
 import { settingsRoutes } from './native/settings.js';
+import { transcriptRoutes } from './native/transcripts.js';
 import { registerLogging } from './logging.js';
 
 declare module 'fastify' {
@@ -119,6 +120,7 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
     mediaRoutes(scope, vault);
     logRoutes(scope, vault);
     settingsRoutes(scope, vault);
+    transcriptRoutes(scope, vault);
   }, { prefix: '/api/v1' });
   await app.register(async (scope) => uploadRoutes(scope, vault), { prefix: '/api/v1' });
   return app;

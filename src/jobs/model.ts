@@ -9,9 +9,11 @@ export interface JobPayloads {
   transcribe: { recordingId: string; reason: 'policy' | 'request' };
   /** Insights, redaction and the search index. */
   analyse: { recordingId: string };
+  /** Rebuilds the recording's entry in the search index (transcript words and public notes). */
+  index: { recordingId: string };
 }
 export type JobKind = keyof JobPayloads;
-export const JOB_KINDS: readonly JobKind[] = ['media', 'transcribe', 'analyse'];
+export const JOB_KINDS: readonly JobKind[] = ['media', 'transcribe', 'analyse', 'index'];
 
 export type JobState = 'queued' | 'running' | 'done' | 'parked';
 

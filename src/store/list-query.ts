@@ -3,8 +3,12 @@ import { invalid } from '../core/errors.js';
 import type { PartyFilter, RecordingFilter, RecordingQuery, SortField, Viewer } from '../core/query.js';
 import type { Database } from './schema.js';
 import { phoneDigits } from './rows.js';
+import { toFts5 } from '../search/fts5.js';
 
 type Eb = ExpressionBuilder<Database, 'recordings'>;
+
+/** Query fields to transcript_fts columns (see migration 0005_search). */
+const FTS_COLUMNS = { agent: 'agent', customer: 'customer', other: 'other', notes: 'notes', transcript: ['agent', 'customer', 'other'] } as const;
 
 const SORT_COLUMN = {
   startTime: 'start_time',
@@ -42,6 +46,7 @@ export function filterExpression(eb: Eb, accountId: string, f: RecordingFilter):
   if (f.extension?.length) c.push(partyExists(eb, { roles: [], extension: f.extension }));
   for (const pf of f.parties ?? []) c.push(partyExists(eb, pf));
   if (f.visibleTo) c.push(visibleExpression(eb, f.visibleTo));
+  if (f.text) c.push(sql<SqlBool>`recordings.seq IN (SELECT rowid FROM transcript_fts WHERE transcript_fts MATCH ${toFts5(f.text, FTS_COLUMNS)})`);
   if (f.phone?.length) {
     const digits = f.phone.map(phoneDigits).filter((d) => d !== '');
     c.push(eb.exists(eb.selectFrom('recording_parties as p').select(sql.lit(1).as('one'))

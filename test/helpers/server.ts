@@ -28,7 +28,8 @@ export interface TestServer {
  */
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'callvault-test-'));
-  const config = loadConfig({ data: dir, host: '127.0.0.1', port: 0, logLevel: 'silent' }, env);
+  // Job workers are off unless a test asks for them (CALLVAULT_WORKERS: 'true'): most tests are about the API.
+  const config = loadConfig({ data: dir, host: '127.0.0.1', port: 0, logLevel: 'silent' }, { CALLVAULT_WORKERS: 'false', ...env });
   const vault = await openVault(config, { warn: () => undefined, info: () => undefined });
   const app = await buildApp(vault);
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -1,3 +1,4 @@
+import { parseQuery } from '../../search/query.js';
 import { Type, type Static } from '@sinclair/typebox';
 import { invalid } from '../../core/errors.js';
 import {
@@ -26,6 +27,7 @@ export const ListParamsSchema = Type.Object({
   phone: List("Any party's phone number; punctuation is ignored"),
   user: List("Any party's UPN or user id, or the owner"),
   tag: List('Tag names (any of)'),
+  q: Type.Optional(Type.String({ maxLength: 1000, description: 'Search spoken words and notes: "phrases", AND, OR, NOT or -word, prefix*, (groups), fields agent: customer: other: transcript: notes:. Matching recordings carry hits.' })),
   mediaStatus: List('Media statuses'),
   transcriptionStatus: List('Transcription statuses'),
   insightsStatus: List('Insights statuses'),
@@ -91,6 +93,7 @@ export function toRecordingQuery(p: ListParams): RecordingQuery {
   set('minDurationMs', p.minDurationMs);
   set('maxDurationMs', p.maxDurationMs);
   set('legalHold', p.legalHold);
+  if (p.q !== undefined && p.q.trim() !== '') filter.text = parseQuery(p.q);
   return {
     filter,
     sort: { field: (desc ? sort.slice(1) : sort) as SortField, desc },

@@ -29,22 +29,26 @@ export function parseRange(header: string | undefined, size: number): { start: n
 }
 
 export function mediaRoutes(app: FastifyInstance, vault: Vault): void {
-  app.get<{ Params: { id: string; mediaId: string } }>('/recordings/:id/media/:mediaId', {
+  app.get<{ Params: { id: string; mediaId: string }; Querystring: { format?: 'original' | 'opus' | 'mp3' } }>('/recordings/:id/media/:mediaId', {
     schema: {
       tags: ['media'], security: [{ bearer: [] }],
       summary: 'Stream decrypted media; supports Range (206/416), ETag and If-None-Match',
+      description: 'format=opus|mp3 serves the playback rendition the pipeline made (409 until it is ready). Callers without the '
+        + 'originals:read scope get the redacted rendition (Opus, or MP3 with format=mp3) when something in the call was redacted.',
       params: Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }), mediaId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) }),
+      querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('original'), Type.Literal('opus'), Type.Literal('mp3')])) }, { additionalProperties: false }),
       response: {
         200: { description: 'The whole media file', content: { 'audio/*': { schema: {} } } },
         206: { description: 'The requested byte range', content: { 'audio/*': { schema: {} } } },
         304: { description: 'Not modified (If-None-Match matched)', type: 'null' },
-        401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 416: ErrorSchema,
+        400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 416: ErrorSchema,
       },
     },
   }, async (req, reply) => {
-    const media = await vault.media.find(principalOf(req), req.params.id, req.params.mediaId);
+    const media = await vault.media.find(principalOf(req), req.params.id, req.params.mediaId, req.query.format ?? 'original');
     const { file } = media;
     const etag = `"${file.sha256.slice(0, 32)}"`;
+    if (media.served !== 'original') reply.header('x-callvault-rendition', media.served);
     reply.header('accept-ranges', 'bytes').header('etag', etag).header('cache-control', 'private, max-age=0, must-revalidate');
     const inm = req.headers['if-none-match'];
     if (inm && (inm.trim() === '*' || inm.split(',').map((t) => t.trim().replace(/^W\//, '')).includes(etag))) {

@@ -35,8 +35,13 @@ export function recordingRoutes(app: FastifyInstance, vault: Vault): void {
       params.set('cursor', page.nextCursor);
       next = `/api/v1/recordings?${params.toString()}`;
     }
+    let items: unknown[] = page.items;
+    if (q.filter.text) {
+      const hits = await vault.transcripts.hits(p, page.items, q.filter.text);
+      items = page.items.map((r) => ({ ...r, hits: hits.get(r.id) ?? [] }));
+    }
     return {
-      data: masks ? maskDeep(page.items, nativeMasks(masks)) : page.items,
+      data: masks ? maskDeep(items, nativeMasks(masks)) : items,
       ...(page.page !== undefined ? { page: page.page } : {}),
       pageSize: q.pageSize,
       total: page.total,

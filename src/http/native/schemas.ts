@@ -34,6 +34,7 @@ export const MediaFileSchema = Type.Object({
   stopTime: Opt(DateTime),
   status: Enum(MEDIA_STATUSES),
   pauseMasks: Opt(Type.Array(Type.Object({ startMs: Type.Integer(), endMs: Type.Integer() }))),
+  channelRoles: Opt(Type.Array(Type.String())),
   createdAt: DateTime,
 }, { $id: 'MediaFile' });
 
@@ -94,6 +95,9 @@ export const RecordingSchema = Type.Object({
   source: Type.String(),
   createdAt: DateTime,
   updatedAt: DateTime,
+  hits: Opt(Type.Array(Type.Object({ startMs: Type.Integer(), endMs: Type.Integer(), speaker: Type.String(), text: Type.String() }), {
+    description: 'With q: the transcript cues that match, so a player can jump there',
+  })),
 }, { $id: 'Recording', additionalProperties: true });
 
 export const RecordingPageSchema = Type.Object({
