@@ -19,7 +19,7 @@ import { oauthRoutes } from './native/oauth.js';
 import { logRoutes } from './native/logs.js';
 import { settingsRoutes } from './native/settings.js';
 import { transcriptRoutes } from './native/transcripts.js';
-import { registerLogging } from './logging.js';
+import { registerLogging, type RequestLogging } from './logging.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig { public?: boolean }
@@ -38,12 +38,18 @@ const BASE_SECURITY_HEADERS = {
 
 export const API_VERSION = '0.1.0';
 
+/** The security headers every answer carries (HSTS too when the server speaks TLS itself). */
+export function securityHeadersFor(http: { tlsCertFile?: string | undefined }): Record<string, string> {
+  return http.tlsCertFile ? { ...BASE_SECURITY_HEADERS, 'strict-transport-security': 'max-age=31536000' } : BASE_SECURITY_HEADERS;
+}
+
 /** The one HTTP app: shared plumbing (request ids, auth, errors) and every door's routes. */
 export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptions['logger'] } = {}): Promise<FastifyInstance> {
   const { http } = vault.config;
   // Request ids: a random per-process prefix and a counter (unique across processes, no entropy per request).
   const idPrefix = randomBytes(5).toString('hex');
   let requestCount = 0;
+  const late: { logging?: RequestLogging } = {}; // set once logging is registered (below)
   const tls = http.tlsCertFile && http.tlsKeyFile ? { https: { cert: readFileSync(http.tlsCertFile), key: readFileSync(http.tlsKeyFile) } } : {};
   // One instance type for HTTP and HTTPS: the request/reply API the routes use is the same.
   const app = Fastify({
@@ -76,15 +82,14 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
     // Refusals from the router itself (bad URL encoding, over-long ids) get the envelope too.
     frameworkErrors: (err, req, reply) => {
       void sendError(err, req, reply);
+      late.logging?.routerRefusal(req, reply);
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }) as unknown as FastifyInstance;
 
   const throttle = new LoginThrottle(vault.config.limits);
   const requestLimits = new RequestLimits(vault.config.limits);
-  const securityHeaders: Record<string, string> = http.tlsCertFile
-    ? { ...BASE_SECURITY_HEADERS, 'strict-transport-security': 'max-age=31536000' }
-    : BASE_SECURITY_HEADERS;
+  const securityHeaders = securityHeadersFor(http);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -106,7 +111,7 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
   });
 
   registerCors(app, http.corsOrigins);
-  registerLogging(app, vault);
+  late.logging = registerLogging(app, vault);
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply));
   app.setNotFoundHandler((req, reply) => sendError(notFound(`${req.method} ${req.url.split('?')[0]}`), req, reply));
 

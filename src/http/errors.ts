@@ -42,8 +42,13 @@ export const nativeFormatter: ErrorFormatter = (err, req) => ({
   body: { error: { code: err.code, description: err.message, request_id: req.id, timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') } },
 });
 
+/** What went wrong in each answered error, "CODE: description", for the API activity log (whatever the door's envelope). */
+const sentErrors = new WeakMap<FastifyRequest, string>();
+export const errorDetailsOf = (req: FastifyRequest): string | undefined => sentErrors.get(req);
+
 export function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply, format: ErrorFormatter = nativeFormatter): FastifyReply {
   const vErr = toVaultError(err);
+  sentErrors.set(req, `${vErr.code}: ${vErr.message}`.slice(0, 1000));
   if (vErr.status >= 500) req.log.error({ err }, 'request failed');
   const { status, body, headers } = format(vErr, req);
   reply.header('x-request-id', req.id);

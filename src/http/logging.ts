@@ -1,8 +1,9 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Vault } from '../context.js';
 import { UNATTRIBUTED, type AuditOutcome, type PrincipalKind } from '../audit/model.js';
 import { routeEvents } from '../audit/route-events.js';
+import { errorDetailsOf } from './errors.js';
 
 /** Query parameters whose values never reach a log. */
 const SECRET_PARAM = /token|secret|password|passwd|api[-_]?key|signature|credential/i;
@@ -43,15 +44,6 @@ export function requestLine(method: string, url: string): string {
   return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}…` : line;
 }
 
-/** "CODE: description" from an error body in the native envelope (or the start of any other body). */
-function errorDetails(payload: string): string {
-  try {
-    const e = (JSON.parse(payload) as { error?: { code?: unknown; description?: unknown; message?: unknown } }).error;
-    if (e && typeof e === 'object') return `${String(e.code ?? 'ERROR')}: ${String(e.description ?? e.message ?? '')}`.slice(0, 1000);
-  } catch { /* not JSON */ }
-  return payload.slice(0, 300);
-}
-
 type Claim = { kind: 'client' | 'user' | 'token'; id: string; account: string | null };
 type Resolved = { accountId: string; id: string; name: string | null } | null;
 
@@ -90,8 +82,12 @@ function claimed(headers: IncomingHttpHeaders, rawBody: unknown, route: string |
  * The API activity log and the audit trail, written for every finished request (onResponse,
  * after the answer went out; entries are buffered, so requests never wait for the database).
  */
-export function registerLogging(app: FastifyInstance, vault: Vault): void {
-  const errors = new WeakMap<FastifyRequest, string>();
+export interface RequestLogging {
+  /** Logs a request the router refused before any hook ran (a malformed URL): onResponse never sees those. */
+  routerRefusal(req: FastifyRequest, reply: FastifyReply): void;
+}
+
+export function registerLogging(app: FastifyInstance, vault: Vault): RequestLogging {
   // Claims resolved to an account, briefly cached: refusals must be filed under the right account.
   const known = new Map<string, { found: Resolved; until: number }>();
   const resolve = async (c: Claim): Promise<Resolved> => {
@@ -119,35 +115,17 @@ export function registerLogging(app: FastifyInstance, vault: Vault): void {
     return found;
   };
 
-  app.addHook('onSend', (req, reply, payload, done) => {
-    if (reply.statusCode >= 400 && typeof payload === 'string' && payload.length < 65_536) errors.set(req, errorDetails(payload));
-    done(null, payload);
-  });
-
-  // Requests the router refuses before any hook runs (malformed URLs…) are caught on the raw
-  // server: whatever did not reach onResponse (which runs on 'finish') is logged after 'close'.
-  const hooked = new WeakSet<IncomingMessage>();
-  app.server.on('request', (raw: IncomingMessage, res: ServerResponse) => {
-    const start = performance.now();
-    res.once('close', () => setImmediate(() => {
-      if (!hooked.has(raw)) void recordRaw(raw, res, performance.now() - start).catch(() => undefined);
-    }));
-  });
-
-  async function recordRaw(raw: IncomingMessage, res: ServerResponse, ms: number): Promise<void> {
-    const claim = claimed(raw.headers, undefined, undefined);
-    const found = claim ? await resolve(claim) : null;
-    const method = raw.method ?? 'GET';
+  // A client that goes away before the answer is complete (an upload cut off half-way) is logged too.
+  app.addHook('onRequestAbort', (req) => {
     vault.logs.activity({
-      accountId: found?.accountId ?? UNATTRIBUTED, at: Date.now(), method, requestLine: requestLine(method, raw.url ?? '/'),
-      clientId: claim?.kind === 'client' ? claim.id : null, principalId: null, status: res.statusCode, durationMs: Math.round(ms),
-      errorDetails: res.statusCode >= 400 ? `HTTP ${res.statusCode} (refused by the router)` : null,
-      requestId: (res.getHeader('x-request-id') as string | undefined) ?? null, ip: raw.socket.remoteAddress ?? null,
+      accountId: req.principal?.accountId ?? UNATTRIBUTED, at: Date.now(), method: req.method, requestLine: requestLine(req.method, req.url),
+      clientId: req.principal?.kind === 'client' ? req.principal.id : null, principalId: req.principal?.id ?? null, status: 499,
+      durationMs: 0, // Fastify keeps no start time on the request itself, and a timer per request would cost every request
+      errorDetails: 'CLIENT_CLOSED_REQUEST: the client closed the connection before the answer was complete', requestId: req.id, ip: req.ip,
     });
-  }
+  });
 
   app.addHook('onResponse', async (req, reply) => {
-    hooked.add(req.raw);
     try {
       await record(req, reply);
     } catch (err) {
@@ -168,7 +146,7 @@ export function registerLogging(app: FastifyInstance, vault: Vault): void {
       ? { kind: p.kind as PrincipalKind, id: p.id, name: p.name ?? null }
       : signedIn ? { kind: claim!.kind as PrincipalKind, id: found.id, name: found.name } : { kind: 'unknown' as const, id: claim?.id ?? null, name: null };
     const accountId = p?.accountId ?? found?.accountId ?? UNATTRIBUTED;
-    const err = status >= 400 ? errors.get(req) ?? `HTTP ${status}` : null;
+    const err = status >= 400 ? errorDetailsOf(req) ?? `HTTP ${status}` : null;
     vault.logs.activity({
       accountId, at: Date.now(), method: req.method, requestLine: requestLine(req.method, req.url),
       clientId: p ? (p.kind === 'client' ? p.id : null) : claim?.kind === 'client' ? claim.id : null,
@@ -203,4 +181,15 @@ export function registerLogging(app: FastifyInstance, vault: Vault): void {
   app.addHook('onClose', async () => {
     vault.logs.system('info', 'configuration', 'callvault stopped');
   });
+
+  return {
+    routerRefusal(req, reply) {
+      const claim = claimed(req.headers, undefined, undefined);
+      void (claim ? resolve(claim) : Promise.resolve(null)).then((found) => vault.logs.activity({
+        accountId: found?.accountId ?? UNATTRIBUTED, at: Date.now(), method: req.method, requestLine: requestLine(req.method, req.url),
+        clientId: claim?.kind === 'client' ? claim.id : null, principalId: null, status: reply.statusCode, durationMs: Math.round(reply.elapsedTime),
+        errorDetails: errorDetailsOf(req) ?? `HTTP ${reply.statusCode} (refused by the router)`, requestId: req.id, ip: req.ip,
+      })).catch(() => undefined);
+    },
+  };
 }

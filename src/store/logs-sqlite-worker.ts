@@ -1,6 +1,6 @@
 /**
  * Worker thread that writes log batches to SQLite through its own connection and prepared
- * statements (see logs-sqlite.ts). Messages: {id, batch} in, {id} or {id, error} out.
+ * statements (see logs-sqlite.ts). Messages: {id, batch (JSON as UTF-8 bytes)} in, {id} or {id, error} out.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
@@ -51,9 +51,11 @@ const write = db.transaction((batch: LogBatch) => {
   }
 });
 
-parentPort!.on('message', (m: { id: number; batch: LogBatch }) => {
+// The batch arrives as JSON in UTF-8 bytes, transferred rather than cloned (see logs-sqlite.ts).
+const decoder = new TextDecoder();
+parentPort!.on('message', (m: { id: number; batch: Uint8Array }) => {
   try {
-    write.immediate(m.batch);
+    write.immediate(JSON.parse(decoder.decode(m.batch)) as LogBatch);
     parentPort!.postMessage({ id: m.id });
   } catch (err) {
     parentPort!.postMessage({ id: m.id, error: (err as Error).message });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -92,5 +93,20 @@ void describe('the API activity log', () => {
       accountId: '', from: 0, to: Date.now() + 1000, page: 1, pageSize: 10, sort: { field: 'time', desc: true }, request: '/nowhere-anonymous',
     });
     assert.equal(page.items[0]?.status, 404);
+  });
+
+  void test('an upload the client abandons half-way is logged as 499 with its request id', async () => {
+    const id = `req-abandoned-${Date.now()}`;
+    const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
+    await new Promise<void>((ok) => socket.once('connect', () => ok()));
+    socket.write(`POST /api/v1/recordings HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${server.token}\r\n`
+      + `X-Request-Id: ${id}\r\nContent-Type: multipart/form-data; boundary=xx\r\nContent-Length: 1000000\r\n\r\n`
+      + '--xx\r\nContent-Disposition: form-data; name="media"; filename="a.wav"\r\nContent-Type: audio/wav\r\n\r\nRIFF');
+    await new Promise((ok) => setTimeout(ok, 200));
+    socket.destroy();
+    const row = await byRequestId(id);
+    assert.equal(row.status, 499);
+    assert.match(row.errorDetails, /closed the connection/);
+    assert.equal(row.request, 'POST /api/v1/recordings');
   });
 });
