@@ -72,7 +72,9 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
       while (next < paths.length && performance.now() < deadline) {
         const path = paths[next++]!;
         const t0 = performance.now();
-        const r = await httpRequest(agent, origin, 'GET', path, headers);
+        const r = await httpRequest(agent, origin, 'GET', path, headers).catch((e: Error) => {
+          throw new Error(`GET ${path}: ${e.message}`);
+        });
         const dt = performance.now() - t0;
         if (!latencies) continue;
         latencies.push(dt);

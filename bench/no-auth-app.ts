@@ -1,13 +1,15 @@
 /**
  * The reference for "auth and logging add at most 15% to get by id": the vault's own
- * recording routes, schemas and error handler on the same vault, but with neither
- * authentication (a fixed principal is set on every request) nor the audit/activity hooks.
+ * recording routes, schemas, error handler, request ids and security headers on the same vault,
+ * but with neither authentication (a fixed principal is set on every request) nor the
+ * audit/activity hooks.
  * Lives in bench/ on purpose: nothing in src/ can serve without authentication.
  */
 import Fastify from 'fastify';
 import type { Vault } from '../src/context.js';
 import { SCOPES, type Principal } from '../src/core/principals.js';
 import { sendError } from '../src/http/errors.js';
+import { securityHeadersFor } from '../src/http/app.js';
 import { ErrorSchema, MediaFileSchema, RecordingSchema } from '../src/http/native/schemas.js';
 import { recordingRoutes } from '../src/http/native/recordings.js';
 
@@ -20,7 +22,11 @@ export async function startNoAuthApp(vault: Vault, accountId: string): Promise<{
   app.addSchema(ErrorSchema);
   app.addSchema(MediaFileSchema);
   app.addSchema(RecordingSchema);
-  app.addHook('onRequest', async (req) => {
+  // The plumbing every answer gets (request id, security headers) stays: it is neither auth nor logging.
+  const headers = securityHeadersFor(vault.config.http);
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+    reply.headers(headers);
     req.principal = principal;
   });
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply));

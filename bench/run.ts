@@ -105,7 +105,7 @@ async function main(): Promise<void> {
         }));
       }
       if (wants('get')) {
-        await section('get by id', summary, () => benchGet(server, seeded, { requests: quick ? 5000 : 20_000, concurrency: getConcurrency, clients: getClients, quiet, log }));
+        await section('get by id', summary, () => benchGet(server, seeded, { requests: quick ? 5000 : 20_000, latencyRequests: quick ? 1000 : 3000, concurrency: getConcurrency, clients: getClients, quiet, log }));
       }
     } finally {
       await server.stop();

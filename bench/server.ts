@@ -31,7 +31,8 @@ export interface BenchServerOptions {
 export async function startBenchServer(opts: BenchServerOptions = {}): Promise<BenchServer> {
   const dir = mkdtempSync(join(tmpdir(), 'callvault-bench-'));
   // The bench drives thousands of requests a second from one client: request limits off.
-  const env: Record<string, string> = { CALLVAULT_TOKEN_TTL: '86400', CALLVAULT_RATE_LIMIT_PER_MINUTE: '0', CALLVAULT_RATE_LIMIT_PER_IP_PER_MINUTE: '0' };
+  // API benches: no job workers polling the queue beside the measured requests.
+  const env: Record<string, string> = { CALLVAULT_TOKEN_TTL: '86400', CALLVAULT_RATE_LIMIT_PER_MINUTE: '0', CALLVAULT_RATE_LIMIT_PER_IP_PER_MINUTE: '0', CALLVAULT_WORKERS: 'false' };
   for (const k of ['CALLVAULT_FFMPEG', 'CALLVAULT_FFPROBE']) {
     const v = process.env[k];
     if (v) env[k] = v;
