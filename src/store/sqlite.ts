@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Dialect } from 'kysely';
 import type { Recording } from '../core/model.js';
 import type { Database } from './schema.js';
 import { SqlStore } from './sql-store.js';
@@ -38,6 +38,27 @@ export class SqliteStore extends SqlStore {
   }
 }
 
+/**
+ * Transactions begin IMMEDIATE: they take the write lock up front (waiting under the busy
+ * timeout) instead of reading first and failing with SQLITE_BUSY at their first write when
+ * another connection — the log writer thread, a CLI command — wrote meanwhile.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+function immediateDialect(sqlite: BetterSqlite3.Database): Dialect {
+  const base = new SqliteDialect({ database: sqlite });
+  return {
+    createAdapter: () => base.createAdapter(),
+    createDriver: () => new ImmediateSqliteDriver({ database: sqlite }),
+    createIntrospector: (db) => base.createIntrospector(db),
+    createQueryCompiler: () => base.createQueryCompiler(),
+  };
+}
+
 export function openSqliteStore(path: string): SqliteStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const sqlite = new BetterSqlite3(path);
@@ -47,6 +68,6 @@ export function openSqliteStore(path: string): SqliteStore {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: immediateDialect(sqlite) });
   return new SqliteStore(db, sqlite);
 }
