@@ -3,12 +3,8 @@ import { invalid } from '../core/errors.js';
 import type { PartyFilter, RecordingFilter, RecordingQuery, SortField, Viewer } from '../core/query.js';
 import type { Database } from './schema.js';
 import { phoneDigits } from './rows.js';
-import { toFts5 } from '../search/fts5.js';
 
 type Eb = ExpressionBuilder<Database, 'recordings'>;
-
-/** Query fields to transcript_fts columns (see migration 0005_search). */
-const FTS_COLUMNS = { agent: 'agent', customer: 'customer', other: 'other', notes: 'notes', transcript: ['agent', 'customer', 'other'] } as const;
 
 const SORT_COLUMN = {
   startTime: 'start_time',
@@ -18,8 +14,11 @@ const SORT_COLUMN = {
   updatedAt: 'updated_at',
 } as const satisfies Record<SortField, keyof Database['recordings']>;
 
-/** Every filter of the canonical query as one WHERE expression (values always bound, never spliced). */
-export function filterExpression(eb: Eb, accountId: string, f: RecordingFilter): Expression<SqlBool> {
+/**
+ * Every filter of the canonical query as one WHERE expression (values always bound, never
+ * spliced). A text filter needs its compiled FTS5 expression (`match`, see search-match.ts).
+ */
+export function filterExpression(eb: Eb, accountId: string, f: RecordingFilter, match?: string): Expression<SqlBool> {
   const c: Expression<SqlBool>[] = [eb('recordings.account_id', '=', accountId), eb('recordings.deleted_at', 'is', null)];
   if (f.from !== undefined) c.push(eb('recordings.start_time', '>=', f.from));
   if (f.to !== undefined) c.push(eb('recordings.start_time', '<', f.to));
@@ -46,7 +45,10 @@ export function filterExpression(eb: Eb, accountId: string, f: RecordingFilter):
   if (f.extension?.length) c.push(partyExists(eb, { roles: [], extension: f.extension }));
   for (const pf of f.parties ?? []) c.push(partyExists(eb, pf));
   if (f.visibleTo) c.push(visibleExpression(eb, f.visibleTo));
-  if (f.text) c.push(sql<SqlBool>`recordings.seq IN (SELECT rowid FROM transcript_fts WHERE transcript_fts MATCH ${toFts5(f.text, FTS_COLUMNS)})`);
+  if (f.text) {
+    if (match === undefined) throw new Error('a text filter needs its compiled match expression');
+    c.push(sql<SqlBool>`recordings.search_key IN (SELECT rowid FROM transcript_fts WHERE transcript_fts MATCH ${match})`);
+  }
   if (f.phone?.length) {
     const digits = f.phone.map(phoneDigits).filter((d) => d !== '');
     c.push(eb.exists(eb.selectFrom('recording_parties as p').select(sql.lit(1).as('one'))
@@ -106,13 +108,14 @@ function visibleExpression(eb: Eb, v: Viewer): Expression<SqlBool> {
   return any.length ? eb.or(any) : sql<SqlBool>`1 = 0`;
 }
 
-interface CursorState { v: number; s: number; f: SortField; d: boolean }
+/** `f` is the sort field, or `startTime@search` for a search paged by its search key. */
+interface CursorState { v: number; s: number; f: string; d: boolean }
 
 export function encodeCursor(state: CursorState): string {
   return Buffer.from(JSON.stringify([state.f, state.d ? 1 : 0, state.v, state.s])).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, q: RecordingQuery): CursorState {
+export function decodeCursor(cursor: string, q: RecordingQuery, field: string = q.sort.field): CursorState {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -123,10 +126,10 @@ export function decodeCursor(cursor: string, q: RecordingQuery): CursorState {
     || !Number.isSafeInteger(parsed[2]) || !Number.isSafeInteger(parsed[3])) {
     throw invalid('cursor is malformed', { field: 'cursor' });
   }
-  if (parsed[0] !== q.sort.field || parsed[1] !== (q.sort.desc ? 1 : 0)) {
-    throw invalid('cursor belongs to a different sort order', { field: 'cursor' });
+  if (parsed[0] !== field || parsed[1] !== (q.sort.desc ? 1 : 0)) {
+    throw invalid('cursor belongs to a different sort order or search', { field: 'cursor' });
   }
-  return { f: q.sort.field, d: q.sort.desc, v: parsed[2], s: parsed[3] };
+  return { f: field, d: q.sort.desc, v: parsed[2], s: parsed[3] };
 }
 
 /** Adds ordering, keyset position and limit (one extra row tells whether a next page exists). */

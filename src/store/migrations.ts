@@ -97,13 +97,21 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     },
     '0005_search': {
       async up(db: Kysely<unknown>) {
-        // The words of each live recording, rowid = recordings.seq, one column per kind of
-        // speaker plus notes. Contentless: the text itself stays in recording_docs.
+        // The words of each live recording, one column per kind of speaker plus notes.
+        // Contentless: the text itself stays in recording_docs. The rowid is the recording's
+        // search_key, start time in ms × 2^20 + a tie-break, so FTS5 returns matches newest
+        // first and the first page of a search stops after 25 matches instead of collecting
+        // them all. Prefix indexes serve 2- and 3-letter prefixes; longer ones are expanded
+        // into words from transcript_terms (see src/search/fts5.ts).
         const ddl = dialect === 'sqlite'
-          ? `CREATE VIRTUAL TABLE transcript_fts USING fts5(agent, customer, other, notes, content='', contentless_delete=1,
-              tokenize='unicode61 remove_diacritics 2')`
-          : `CREATE TABLE transcript_fts (rowid BIGINT PRIMARY KEY, agent TSVECTOR, customer TSVECTOR, other TSVECTOR, notes TSVECTOR)`;
-        await sql.raw(ddl).execute(db);
+          ? [`CREATE VIRTUAL TABLE transcript_fts USING fts5(agent, customer, other, notes, content='', contentless_delete=1,
+              tokenize='unicode61 remove_diacritics 2', prefix='2 3')`,
+          'CREATE TABLE transcript_terms (term TEXT PRIMARY KEY) WITHOUT ROWID']
+          : ['CREATE TABLE transcript_fts (rowid BIGINT PRIMARY KEY, agent TSVECTOR, customer TSVECTOR, other TSVECTOR, notes TSVECTOR)',
+            'CREATE TABLE transcript_terms (term TEXT PRIMARY KEY)'];
+        for (const stmt of ddl) await sql.raw(stmt).execute(db);
+        await sql.raw('ALTER TABLE recordings ADD COLUMN search_key BIGINT').execute(db);
+        await sql.raw('CREATE UNIQUE INDEX recordings_search_key ON recordings (search_key) WHERE search_key IS NOT NULL').execute(db);
       },
     },
   };

@@ -41,6 +41,8 @@ export interface RecordingsTable {
   updated_at: number;
   deleted_at: number | null;
   doc: string;
+  /** Set when the recording is indexed for search: the rowid of its transcript_fts row (see migration 0005). */
+  search_key: Generated<number | null>;
 }
 
 export interface RecordingPartiesTable {
@@ -91,9 +93,11 @@ export interface RenditionsTable {
 
 /** Full-text index of transcripts and notes; rowid is recordings.seq. */
 export interface TranscriptFtsTable { rowid: number; agent: string; customer: string; other: string; notes: string }
+export interface TranscriptTermsTable { term: string }
 
 export interface Database {
   transcript_fts: TranscriptFtsTable;
+  transcript_terms: TranscriptTermsTable;
   jobs: JobsTable;
   recording_docs: RecordingDocsTable;
   renditions: RenditionsTable;

@@ -1,34 +1,69 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { IndexedText, SearchIndex } from '../search/index-port.js';
+import { foldedWords } from '../search/words.js';
 import type { Database } from './schema.js';
 import type { Dialect } from './migrations.js';
 
+/** Tie-break room under each start second: search keys stay exact doubles (< 2^53) until the year 2242. */
+const TIE = 2 ** 20;
+
+/** Where a recording sorts in the index: its start second, then its seq. */
+export const naturalSearchKey = (startMs: number, seq: number): number => Math.floor(startMs / 1000) * TIE + (seq % TIE);
+
 /**
- * The transcript index: one FTS5 row per live recording (rowid = recordings.seq). FTS5 rows
- * cannot be updated column by column, so an entry is always replaced whole, in one transaction
- * with the check that the recording is still there.
+ * The transcript index: one FTS5 row per live recording. Its rowid is the recording's
+ * search_key (start second × 2^20 + seq mod 2^20, the next free one if taken), so matches come
+ * out of FTS5 newest call first (see migration 0005 and listRecordings). FTS5 rows cannot be
+ * updated column by column, so an entry is always replaced whole, in one transaction with the
+ * check that the recording is still there. Every indexed word also goes into transcript_terms,
+ * from which long prefixes are expanded.
  */
 export class SqlSearchIndex implements SearchIndex {
   constructor(private readonly db: Kysely<Database>, private readonly dialect: Dialect) {}
 
   put(accountId: string, recordingId: string, t: IndexedText): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('recordings').select('seq').where('id', '=', recordingId).where('account_id', '=', accountId)
-        .where('deleted_at', 'is', null).executeTakeFirst();
+      const row = await trx.selectFrom('recordings').select(['seq', 'start_time', 'search_key']).where('id', '=', recordingId)
+        .where('account_id', '=', accountId).where('deleted_at', 'is', null).executeTakeFirst();
       if (!row) return false;
       const seq = Number(row.seq);
-      await sql`DELETE FROM transcript_fts WHERE rowid = ${seq}`.execute(trx);
-      if (this.dialect === 'sqlite') {
-        await sql`INSERT INTO transcript_fts (rowid, agent, customer, other, notes) VALUES (${seq}, ${t.agent}, ${t.customer}, ${t.other}, ${t.notes})`.execute(trx);
+      let key = row.search_key === null ? null : Number(row.search_key);
+      if (key === null) {
+        key = await freeKey(trx, naturalSearchKey(Number(row.start_time), seq));
+        await trx.updateTable('recordings').set({ search_key: key }).where('seq', '=', seq).execute();
       } else {
-        await sql`INSERT INTO transcript_fts (rowid, agent, customer, other, notes) VALUES (${seq}, to_tsvector('simple', ${t.agent}),
+        await sql`DELETE FROM transcript_fts WHERE rowid = ${key}`.execute(trx);
+      }
+      if (this.dialect === 'sqlite') {
+        await sql`INSERT INTO transcript_fts (rowid, agent, customer, other, notes) VALUES (${key}, ${t.agent}, ${t.customer}, ${t.other}, ${t.notes})`.execute(trx);
+      } else {
+        await sql`INSERT INTO transcript_fts (rowid, agent, customer, other, notes) VALUES (${key}, to_tsvector('simple', ${t.agent}),
           to_tsvector('simple', ${t.customer}), to_tsvector('simple', ${t.other}), to_tsvector('simple', ${t.notes}))`.execute(trx);
+      }
+      const terms = [...new Set(foldedWords(`${t.agent}\n${t.customer}\n${t.other}\n${t.notes}`))];
+      for (let i = 0; i < terms.length; i += 500) {
+        await trx.insertInto('transcript_terms').values(terms.slice(i, i + 500).map((term) => ({ term })))
+          .onConflict((oc) => oc.column('term').doNothing()).execute();
       }
       return true;
     });
   }
 
   async remove(accountId: string, recordingId: string): Promise<void> {
-    await sql`DELETE FROM transcript_fts WHERE rowid IN (SELECT seq FROM recordings WHERE id = ${recordingId} AND account_id = ${accountId})`.execute(this.db);
+    await this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('recordings').select(['seq', 'search_key']).where('id', '=', recordingId)
+        .where('account_id', '=', accountId).executeTakeFirst();
+      if (!row || row.search_key === null) return;
+      await sql`DELETE FROM transcript_fts WHERE rowid = ${Number(row.search_key)}`.execute(trx);
+      await trx.updateTable('recordings').set({ search_key: null }).where('seq', '=', Number(row.seq)).execute();
+    });
+  }
+}
+
+/** The first search key from `want` on that no recording holds (two calls starting in the same second rarely need a second try). */
+async function freeKey(trx: Transaction<Database>, want: number): Promise<number> {
+  for (let key = want; ; key++) {
+    const taken = await trx.selectFrom('recordings').select('seq').where('search_key', '=', key).executeTakeFirst();
+    if (!taken) return key;
   }
 }

@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Transaction } from 'kysely';
+import { Migrator, sql, type ExpressionBuilder, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import { conflict } from '../core/errors.js';
 import type { Recording } from '../core/model.js';
 import type { Page, RecordingQuery } from '../core/query.js';
@@ -7,7 +7,11 @@ import type { MediaSecret, MetadataStore, NodeInfo, StoredSigningKey } from './p
 import type { Database } from './schema.js';
 import { migrationProvider, type Dialect } from './migrations.js';
 import { groupRows, partyRows, recordingColumns, recordingFromRow, tagRows } from './rows.js';
-import { applyPaging, encodeCursor, filterExpression, sortColumn } from './list-query.js';
+import { applyPaging, decodeCursor, encodeCursor, filterExpression, sortColumn } from './list-query.js';
+import { compileMatch } from './search-match.js';
+
+/** The cursor field of searches paged by search key (see listByText). */
+const SEARCH_CURSOR = 'startTime@search';
 
 const iso = (ms: number | null): string | undefined => (ms === null ? undefined : new Date(Number(ms)).toISOString());
 
@@ -196,8 +200,10 @@ export class SqlStore implements MetadataStore {
   }
 
   async listRecordings(accountId: string, q: RecordingQuery, countCap: number): Promise<Page<Recording>> {
+    const match = q.filter.text ? await compileMatch(this.db, q.filter.text) : undefined;
+    if (match !== undefined && q.sort.field === 'startTime' && this.dialect === 'sqlite') return this.listByText(accountId, q, match, countCap);
     const col = sortColumn(q.sort.field);
-    const base = this.db.selectFrom('recordings').where((eb) => filterExpression(eb, accountId, q.filter));
+    const base = this.db.selectFrom('recordings').where((eb) => filterExpression(eb, accountId, q.filter, match));
     const rows = await applyPaging(base.select(['recordings.seq', 'recordings.doc', `recordings.${col} as sortValue`]), q).execute();
     const more = rows.length > q.pageSize;
     const pageRows = more ? rows.slice(0, q.pageSize) : rows;
@@ -210,6 +216,41 @@ export class SqlStore implements MetadataStore {
       total: Math.min(n, countCap),
       totalEstimated: n > countCap,
       ...(more && last ? { nextCursor: encodeCursor({ f: q.sort.field, d: q.sort.desc, v: Number(last.sortValue), s: Number(last.seq) }) } : {}),
+      ...(q.cursor ? {} : { page: q.page ?? 1 }),
+    };
+  }
+
+  /**
+   * A search in start-time order, driven by the index: FTS5 hands out matches by rowid (the
+   * search key, which sorts like the start time) and the other filters are checked on each, so
+   * the first page costs about 25 matches however common the words are, not all of them.
+   * Calls that start in the same second are ordered by search key rather than by seq.
+   */
+  private async listByText(accountId: string, q: RecordingQuery, match: string, countCap: number): Promise<Page<Recording>> {
+    const { text: _text, ...rest } = q.filter;
+    const dir = q.sort.desc ? 'desc' : 'asc';
+    const base = this.db.selectFrom('transcript_fts').innerJoin('recordings', 'recordings.search_key', 'transcript_fts.rowid')
+      .where(sql<SqlBool>`transcript_fts MATCH ${match}`)
+      .where((eb) => filterExpression(eb as unknown as ExpressionBuilder<Database, 'recordings'>, accountId, rest));
+    let page = base.select(['recordings.seq', 'recordings.doc', 'transcript_fts.rowid as key']).orderBy('transcript_fts.rowid', dir).limit(q.pageSize + 1);
+    if (q.cursor) {
+      const cur = decodeCursor(q.cursor, q, SEARCH_CURSOR);
+      page = page.where('transcript_fts.rowid', q.sort.desc ? '<' : '>', cur.v);
+    } else if (q.page && q.page > 1) {
+      page = page.offset((q.page - 1) * q.pageSize);
+    }
+    const rows = await page.execute();
+    const more = rows.length > q.pageSize;
+    const pageRows = more ? rows.slice(0, q.pageSize) : rows;
+    const counted = await this.db.selectFrom(base.select('recordings.seq').limit(countCap + 1).as('capped'))
+      .select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const n = Number(counted.n);
+    const last = pageRows[pageRows.length - 1];
+    return {
+      items: pageRows.map(recordingFromRow),
+      total: Math.min(n, countCap),
+      totalEstimated: n > countCap,
+      ...(more && last ? { nextCursor: encodeCursor({ f: SEARCH_CURSOR, d: q.sort.desc, v: Number(last.key), s: Number(last.seq) }) } : {}),
       ...(q.cursor ? {} : { page: q.page ?? 1 }),
     };
   }
@@ -261,14 +302,14 @@ export class SqlStore implements MetadataStore {
 
   tombstone(accountId: string, id: string, expectedRev: number, deletedAt: string, deletedBy: string): Promise<MediaSecret[] | null> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('recordings').select(['seq', 'start_time', 'created_at']).where('id', '=', id)
+      const row = await trx.selectFrom('recordings').select(['seq', 'start_time', 'created_at', 'search_key']).where('id', '=', id)
         .where('account_id', '=', accountId).where('deleted_at', 'is', null).where('rev', '=', expectedRev)
         .where('legal_hold', '=', 0).where('non_delete', '=', 0).executeTakeFirst();
       if (!row) return null;
       const seq = Number(row.seq);
       const media = await trx.selectFrom('media').selectAll().where('recording_seq', '=', seq).execute();
       const doc = { id, accountId, deleted: true, deletedAt, deletedBy, startTime: iso(row.start_time), createdAt: iso(row.created_at) };
-      await trx.updateTable('recordings').set({ deleted_at: Date.parse(deletedAt), rev: expectedRev + 1, doc: JSON.stringify(doc), owner_id: null, sys_call_id: null, sip_call_id: null, call_uuid: null })
+      await trx.updateTable('recordings').set({ deleted_at: Date.parse(deletedAt), rev: expectedRev + 1, doc: JSON.stringify(doc), owner_id: null, sys_call_id: null, sip_call_id: null, call_uuid: null, search_key: null })
         .where('seq', '=', seq).execute();
       await trx.deleteFrom('recording_parties').where('recording_seq', '=', seq).execute();
       await trx.deleteFrom('recording_tags').where('recording_seq', '=', seq).execute();
@@ -276,7 +317,7 @@ export class SqlStore implements MetadataStore {
       await trx.updateTable('media').set({ wrapped_key: null, key_id: null }).where('recording_seq', '=', seq).execute();
       // Transcripts, insights and peaks are personal data too: they go with the recording.
       await trx.deleteFrom('recording_docs').where('recording_seq', '=', seq).execute();
-      await trx.deleteFrom('transcript_fts').where('rowid', '=', seq).execute();
+      if (row.search_key !== null) await trx.deleteFrom('transcript_fts').where('rowid', '=', Number(row.search_key)).execute();
       return [...media.map(SqlStore.secret), ...await SqlStore.forgetRenditions(trx, seq)];
     });
   }
