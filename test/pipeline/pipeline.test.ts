@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { startServer, multipart, type TestServer } from '../helpers/server.js';
 import { call, type Res } from '../http/util.js';
 import { parseWebVtt } from '../../src/transcripts/vtt.js';
+import { makeFixture } from '../fixtures/media.js';
 import { DISTINCTIVE, makeCall, makeSilentWav, type SpeechCall } from '../fixtures/speech/generate.js';
 import type { RedactionDoc } from '../../src/core/transcripts.js';
 import { hashSecret, newId } from '../../src/auth/secrets.js';
@@ -264,6 +265,31 @@ describe('the pipeline when things go wrong', { timeout: 600_000 }, () => {
       const admin = (await server.client({ scopes: ['admin'] })).token;
       const log = await call(server, 'GET', '/api/v1/system-activity-logs', { token: admin });
       assert.ok(log.json.data.some((e: { logType: string; description: string }) => e.logType === 'error' && e.description.includes(id)), JSON.stringify(log.json.data));
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('a file that probes but breaks off into garbage ends in a clear status, with its jobs finished', async () => {
+    const server = await startServer({ CALLVAULT_WORKERS: 'true' });
+    try {
+      const good = await readFile(await makeFixture('mp3', { seconds: 8 }));
+      // The first frames are valid MP3; everything after them is noise.
+      const bad = Buffer.concat([good.subarray(0, 3000), Buffer.from(Array.from({ length: good.length - 3000 }, (_, i) => (i * 7919) % 251))]);
+      const { body, contentType } = multipart({ startTime: '2026-03-01T10:00:00Z' }, [{ fileName: 'broken.mp3', type: 'audio/mpeg', data: bad }]);
+      const res = await call(server, 'POST', '/api/v1/recordings', { body, headers: { 'content-type': contentType } });
+      if (res.status !== 201) {
+        // Refused at the door is a clear answer too, in the native envelope.
+        assert.ok([400, 415, 422].includes(res.status), res.bytes.toString());
+        assert.ok(res.json.error.code);
+        return;
+      }
+      await server.vault.runner.idle(300_000);
+      const rec = (await call(server, 'GET', `/api/v1/recordings/${res.json.id}`)).json;
+      assert.ok(['ready', 'failed'].includes(rec.transcriptionStatus), rec.transcriptionStatus);
+      const jobs = (await call(server, 'GET', `/api/v1/recordings/${res.json.id}/jobs`)).json.data as Array<{ state: string; lastError: string | null }>;
+      assert.ok(jobs.length > 0 && jobs.every((j) => j.state === 'done' || j.state === 'parked'), JSON.stringify(jobs));
+      for (const j of jobs.filter((x) => x.state === 'parked')) assert.ok(j.lastError && j.lastError.length > 0);
     } finally {
       await server.stop();
     }
