@@ -49,6 +49,15 @@ describe('the role matrix', () => {
     ['read the system activity log', 'GET', () => '/api/v1/system-activity-logs', undefined, { client: 403, ada: 200, sue: 403, amy: 403, noscope: 403 }],
     ['change privacy settings', 'PUT', () => '/api/v1/settings/privacy', { agentFields: [], customerFields: [] }, { client: 403, ada: 200, sue: 403, amy: 403, noscope: 403 }],
     ['ask who they are', 'GET', () => '/api/v1/auth/me', undefined, { client: 200, ada: 200, sue: 200, amy: 200, noscope: 200 }],
+    ['search by spoken word', 'GET', () => '/api/v1/recordings?q=refund', undefined, { client: 200, ada: 200, sue: 200, amy: 200, noscope: 403 }],
+    ['read a transcript outside the view (none made yet)', 'GET', () => `/api/v1/recordings/${other.id}/transcript`, undefined, { client: 404, ada: 404, sue: 404, amy: 404, noscope: 404 }],
+    ['read insights outside the view (none made yet)', 'GET', () => `/api/v1/recordings/${other.id}/insights`, undefined, { client: 404, ada: 404, sue: 404, amy: 404, noscope: 404 }],
+    ['read the waveform outside the view (none made yet)', 'GET', () => `/api/v1/recordings/${other.id}/waveform`, undefined, { client: 404, ada: 404, sue: 404, amy: 404, noscope: 403 }],
+    ['list the jobs of a recording outside the view', 'GET', () => `/api/v1/recordings/${other.id}/jobs`, undefined, { client: 200, ada: 200, sue: 404, amy: 404, noscope: 403 }],
+    ['read the pipeline policy', 'GET', () => '/api/v1/settings/pipeline', undefined, { client: 403, ada: 200, sue: 403, amy: 403, noscope: 403 }],
+    ['change the pipeline policy', 'PUT', () => '/api/v1/settings/pipeline', { autoTranscribe: false }, { client: 403, ada: 200, sue: 403, amy: 403, noscope: 403 }],
+    // Last: once a transcript is requested, callers without originals:read wait for redaction before playing.
+    ['request a transcript outside the view', 'POST', () => `/api/v1/recordings/${other.id}/transcript`, undefined, { client: 202, ada: 202, sue: 404, amy: 404, noscope: 403 }],
   ];
 
   for (const [what, method, path, json, expected] of rows) {
@@ -60,6 +69,15 @@ describe('the role matrix', () => {
       }
     });
   }
+
+  it('holds back the audio from callers without originals:read while the call is checked for sensitive data', async () => {
+    // The transcript requested above is pending (no workers run here): nothing redacted exists yet.
+    const path = `/api/v1/recordings/${other.id}/media/${other.mediaId}`;
+    const held = await call(server, 'GET', path, { token: tok.client! });
+    assert.equal(held.status, 409, held.bytes.toString());
+    assert.equal(held.json.error.code, 'CONFLICT');
+    assert.equal((await call(server, 'GET', path, { token: tok.ada! })).status, 200);
+  });
 
   it('never lists or counts a recording outside the caller\'s view, even when searching for it', async () => {
     for (const who of ['sue', 'amy']) {
