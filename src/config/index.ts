@@ -1,7 +1,7 @@
 import { resolve, join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { VaultError, ErrorCode } from '../core/errors.js';
 import { pipelineConfig, type PipelineConfig } from './pipeline.js';
+import { bad, int } from './parse.js';
 
 /**
  * Everything the process needs, validated once at boot and passed down. Nothing else reads
@@ -59,15 +59,6 @@ export type ConfigOverrides = Partial<{
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-function bad(message: string): never {
-  throw new VaultError(ErrorCode.INVALID_REQUEST, `configuration: ${message}`);
-}
-
-function int(name: string, value: unknown, min: number, max: number): number {
-  const n = typeof value === 'number' ? value : Number(String(value).trim());
-  if (!Number.isInteger(n) || n < min || n > max) bad(`${name} must be an integer between ${min} and ${max}, got ${JSON.stringify(value)}`);
-  return n;
-}
 
 function httpConfig(env: NodeJS.ProcessEnv, f: Record<string, unknown>): Config['http'] {
   const cors = env.CALLVAULT_CORS_ORIGINS ?? (Array.isArray(f.corsOrigins) ? f.corsOrigins.join(',') : f.corsOrigins);

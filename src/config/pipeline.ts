@@ -1,4 +1,4 @@
-import { ErrorCode, VaultError } from '../core/errors.js';
+import { bad, bool, int } from './parse.js';
 
 /** The processing pipeline: which speech engine, limits, and whether this process runs jobs. */
 export interface PipelineConfig {
@@ -20,22 +20,6 @@ export interface PipelineConfig {
   summariser?: { baseUrl: string; apiKey?: string; model: string; timeoutMs: number };
 }
 
-function bad(message: string): never {
-  throw new VaultError(ErrorCode.INVALID_REQUEST, `configuration: ${message}`);
-}
-
-function int(name: string, value: unknown, min: number, max: number): number {
-  const n = typeof value === 'number' ? value : Number(String(value).trim());
-  if (!Number.isInteger(n) || n < min || n > max) bad(`${name} must be an integer between ${min} and ${max}, got ${JSON.stringify(value)}`);
-  return n;
-}
-
-function bool(name: string, value: unknown, dflt: boolean): boolean {
-  if (value === undefined || value === '') return dflt;
-  if (value === true || value === 'true' || value === '1') return true;
-  if (value === false || value === 'false' || value === '0') return false;
-  return bad(`${name} must be true or false, got ${JSON.stringify(value)}`);
-}
 
 export function pipelineConfig(env: NodeJS.ProcessEnv, f: Record<string, unknown>): PipelineConfig {
   const asr = (f.asr ?? {}) as Record<string, unknown>;

@@ -13,6 +13,23 @@ import { compileMatch } from './search-match.js';
 /** The cursor field of searches paged by search key (see listByText). */
 const SEARCH_CURSOR = 'startTime@search';
 
+/**
+ * A page from the rows of a list query (one more than the page size when a next page exists)
+ * and the capped count; the cursor names the sort field it continues (or the search order).
+ */
+function pageOf(rows: Array<{ seq: number; doc: string; sortValue: unknown }>, q: RecordingQuery, n: number, countCap: number, cursorField: string): Page<Recording> {
+  const more = rows.length > q.pageSize;
+  const pageRows = more ? rows.slice(0, q.pageSize) : rows;
+  const last = pageRows[pageRows.length - 1];
+  return {
+    items: pageRows.map(recordingFromRow),
+    total: Math.min(n, countCap),
+    totalEstimated: n > countCap,
+    ...(more && last ? { nextCursor: encodeCursor({ f: cursorField, d: q.sort.desc, v: Number(last.sortValue), s: Number(last.seq) }) } : {}),
+    ...(q.cursor ? {} : { page: q.page ?? 1 }),
+  };
+}
+
 const iso = (ms: number | null): string | undefined => (ms === null ? undefined : new Date(Number(ms)).toISOString());
 
 function isUniqueViolation(err: unknown): boolean {
@@ -205,19 +222,9 @@ export class SqlStore implements MetadataStore {
     const col = sortColumn(q.sort.field);
     const base = this.db.selectFrom('recordings').where((eb) => filterExpression(eb, accountId, q.filter, match));
     const rows = await applyPaging(base.select(['recordings.seq', 'recordings.doc', `recordings.${col} as sortValue`]), q).execute();
-    const more = rows.length > q.pageSize;
-    const pageRows = more ? rows.slice(0, q.pageSize) : rows;
     const counted = await this.db.selectFrom(base.select('recordings.seq').limit(countCap + 1).as('capped'))
       .select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const n = Number(counted.n);
-    const last = pageRows[pageRows.length - 1];
-    return {
-      items: pageRows.map(recordingFromRow),
-      total: Math.min(n, countCap),
-      totalEstimated: n > countCap,
-      ...(more && last ? { nextCursor: encodeCursor({ f: q.sort.field, d: q.sort.desc, v: Number(last.sortValue), s: Number(last.seq) }) } : {}),
-      ...(q.cursor ? {} : { page: q.page ?? 1 }),
-    };
+    return pageOf(rows, q, Number(counted.n), countCap, q.sort.field);
   }
 
   /**
@@ -232,7 +239,7 @@ export class SqlStore implements MetadataStore {
     const base = this.db.selectFrom('transcript_fts').innerJoin('recordings', 'recordings.search_key', 'transcript_fts.rowid')
       .where(sql<SqlBool>`transcript_fts MATCH ${match}`)
       .where((eb) => filterExpression(eb as unknown as ExpressionBuilder<Database, 'recordings'>, accountId, rest));
-    let page = base.select(['recordings.seq', 'recordings.doc', 'transcript_fts.rowid as key']).orderBy('transcript_fts.rowid', dir).limit(q.pageSize + 1);
+    let page = base.select(['recordings.seq', 'recordings.doc', 'transcript_fts.rowid as sortValue']).orderBy('transcript_fts.rowid', dir).limit(q.pageSize + 1);
     if (q.cursor) {
       const cur = decodeCursor(q.cursor, q, SEARCH_CURSOR);
       page = page.where('transcript_fts.rowid', q.sort.desc ? '<' : '>', cur.v);
@@ -240,19 +247,9 @@ export class SqlStore implements MetadataStore {
       page = page.offset((q.page - 1) * q.pageSize);
     }
     const rows = await page.execute();
-    const more = rows.length > q.pageSize;
-    const pageRows = more ? rows.slice(0, q.pageSize) : rows;
     const counted = await this.db.selectFrom(base.select('recordings.seq').limit(countCap + 1).as('capped'))
       .select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const n = Number(counted.n);
-    const last = pageRows[pageRows.length - 1];
-    return {
-      items: pageRows.map(recordingFromRow),
-      total: Math.min(n, countCap),
-      totalEstimated: n > countCap,
-      ...(more && last ? { nextCursor: encodeCursor({ f: SEARCH_CURSOR, d: q.sort.desc, v: Number(last.key), s: Number(last.seq) }) } : {}),
-      ...(q.cursor ? {} : { page: q.page ?? 1 }),
-    };
+    return pageOf(rows, q, Number(counted.n), countCap, SEARCH_CURSOR);
   }
 
   async findByIdempotencyKey(accountId: string, key: string): Promise<string | null> {
