@@ -1,6 +1,7 @@
 import { ErrorCode, VaultError, notFound } from './errors.js';
 import type { Principal } from './principals.js';
 import type { Recording } from './model.js';
+import { pipelinePolicyOf, type PipelinePolicy } from './pipeline-policy.js';
 import { requireScope } from './recordings.js';
 import { canSee } from './access.js';
 import { seesOriginals, type RedactionDoc } from './transcripts.js';
@@ -25,10 +26,18 @@ export interface OpenableMedia {
   secret: MediaSecret & { wrappedKey: string; keyId: string };
 }
 
-/** Whether transcription or analysis (which makes the redacted copies) is under way. */
-function redactionPending(rec: Recording): boolean {
-  const busy = (s: string) => s === 'requested' || s === 'processing';
-  return busy(rec.transcriptionStatus) || (rec.transcriptionStatus === 'ready' && busy(rec.insightsStatus));
+/**
+ * Whether redaction may still find something in this recording: it will run (policy), is
+ * running, or ran into trouble after a transcript existed. Only a recording that will never be
+ * transcribed, or whose transcription failed, has nothing known to redact.
+ */
+function redactionOutstanding(rec: Recording, policy: PipelinePolicy): boolean {
+  if (!policy.redact) return false;
+  switch (rec.transcriptionStatus) {
+    case 'none': return policy.autoTranscribe;
+    case 'requested': case 'processing': case 'ready': return true;
+    case 'failed': case 'failedExceeded': case 'deleted': return false;
+  }
 }
 
 /**
@@ -49,9 +58,12 @@ export class MediaService {
     if (!seesOriginals(p)) {
       const redaction = await this.artifacts.getDoc<RedactionDoc>(p.accountId, recordingId, 'redaction');
       redact = !!redaction && redaction.spans.length > 0;
-      // While the pipeline is still looking for what to redact, the original is not handed out.
-      if (!redaction && file.kind === 'audio' && redactionPending(rec)) {
-        throw new VaultError(ErrorCode.CONFLICT, `recording ${recordingId} is being transcribed and checked for sensitive data; its audio is available once that is done`);
+      // An account may hold the audio back until the pipeline has looked for what to redact.
+      if (!redaction && file.kind === 'audio') {
+        const policy = pipelinePolicyOf((await this.store.getAccount(p.accountId))?.settings);
+        if (policy.holdAudioUntilRedacted && redactionOutstanding(rec, policy)) {
+          throw new VaultError(ErrorCode.CONFLICT, `recording ${recordingId} has not been checked for sensitive data yet; its audio is available once that is done`);
+        }
       }
     }
     if (!redact && variant === 'original') {

@@ -7,7 +7,12 @@ export const SCOPES = ['recordings:read', 'recordings:write', 'recordings:delete
 export type Scope = (typeof SCOPES)[number];
 
 /** Scopes a client gets when none are named at creation. */
-export const DEFAULT_CLIENT_SCOPES: Scope[] = ['recordings:read', 'recordings:write', 'recordings:delete', 'media:read', 'transcripts:read'];
+/**
+ * What an API client gets unless its creator says otherwise. Integrations read recordings as
+ * they were made (originals:read), as the products whose APIs callvault speaks serve them;
+ * redaction is for people (agent and supervisor roles). An admin narrows a client with --scopes.
+ */
+export const DEFAULT_CLIENT_SCOPES: Scope[] = ['recordings:read', 'recordings:write', 'recordings:delete', 'media:read', 'transcripts:read', 'originals:read'];
 
 export interface Account { id: string; name: string; settings: Record<string, unknown>; createdAt: string }
 

@@ -72,3 +72,18 @@ export function assertSearchAllowed(filter: RecordingFilter, masks: Set<string>)
     }
   }
 }
+
+/** The party fields a speaker's name is taken from (see transcripts/speakers.ts). */
+const NAME_FIELDS = new Set(['displayName', 'upn', 'phoneNumber', 'extension', 'sipUri']);
+
+/** Whether these masks hide any field a transcript names its speakers from: then speakers go by role. */
+export function hidesSpeakerNames(masks: Set<string>): boolean {
+  for (const m of nativeMasks(masks)) if (NAME_FIELDS.has(m.split('.').at(-1)!)) return true;
+  return false;
+}
+
+/** A speaker's name when the party's own fields are masked: the role it speaks for. */
+export function roleLabel(role: string | undefined): string {
+  if (!role || role === 'mixed') return 'Speaker';
+  return role.charAt(0).toUpperCase() + role.slice(1);
+}

@@ -2,6 +2,7 @@ import { ErrorCode, VaultError, notFound } from './errors.js';
 import type { Recording } from './model.js';
 import type { Principal } from './principals.js';
 import { canSee } from './access.js';
+import { hidesSpeakerNames, masksFor, privacyOf, roleLabel } from './privacy.js';
 import { requireScope } from './recordings.js';
 import type { Transcript, RedactionSpan } from '../transcripts/model.js';
 import type { MetadataStore } from '../store/port.js';
@@ -45,8 +46,17 @@ export class TranscriptService {
     });
   }
 
-  /** The transcript the caller may read, and whether it is the redacted copy. */
+  /**
+   * The transcript the caller may read, and whether it is the redacted copy. Speakers are
+   * named by role instead of by party when privacy masking hides party names from the caller.
+   */
   async transcriptOf(p: Principal, rec: Recording): Promise<{ transcript: Transcript; redacted: boolean } | null> {
+    const got = await this.readable(p, rec);
+    if (!got || !await this.hidesNames(p)) return got;
+    return { ...got, transcript: { ...got.transcript, cues: got.transcript.cues.map((c) => ({ ...c, speaker: roleLabel(c.speakerRole) })) } };
+  }
+
+  private async readable(p: Principal, rec: Recording): Promise<{ transcript: Transcript; redacted: boolean } | null> {
     const original = await this.artifacts.getDoc<Transcript>(rec.accountId, rec.id, 'transcript');
     if (!original) return null;
     if (seesOriginals(p)) return { transcript: original, redacted: false };
@@ -55,6 +65,12 @@ export class TranscriptService {
     if (redaction.spans.length === 0) return { transcript: original, redacted: false };
     const redacted = await this.artifacts.getDoc<Transcript>(rec.accountId, rec.id, 'transcript.redacted');
     return redacted ? { transcript: redacted, redacted: true } : null;
+  }
+
+  private async hidesNames(p: Principal): Promise<boolean> {
+    if (p.kind !== 'user' || p.role !== 'supervisor') return false;
+    const masks = masksFor(p, privacyOf((await this.store.getAccount(p.accountId))?.settings));
+    return !!masks && hidesSpeakerNames(masks);
   }
 
   async transcript(p: Principal, id: string): Promise<{ recording: Recording; transcript: Transcript; redacted: boolean }> {

@@ -36,7 +36,7 @@ export interface NewJob<K extends JobKind = JobKind> {
   accountId: string;
   kind: K;
   payload: JobPayloads[K];
-  /** A job with the same key that is still queued or running is not added twice. */
+  /** A job with the same key that is still queued (not yet started) is not added twice. */
   dedupeKey?: string;
   runAt?: number;
 }

@@ -54,6 +54,9 @@ export class SqlArtifactStore implements ArtifactStore {
     return this.db.transaction().execute(async (trx) => {
       const seq = await this.liveSeq(trx, accountId, recordingId);
       if (seq === null) return false;
+      // Derived from media that was deleted meanwhile (?mediaOnly=true): it must not come back as a copy.
+      const source = await trx.selectFrom('media').select('wrapped_key').where('recording_seq', '=', seq).where('id', '=', r.mediaId).executeTakeFirst();
+      if (!source || source.wrapped_key === null) return false;
       const old = await trx.selectFrom('renditions').selectAll().where('recording_seq', '=', seq).where('media_id', '=', r.mediaId)
         .where('name', '=', r.name).executeTakeFirst();
       if (old) await trx.deleteFrom('renditions').where('blob_key', '=', old.blob_key).execute();

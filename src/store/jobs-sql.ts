@@ -49,8 +49,10 @@ export class SqlJobStore implements JobStore {
     const pick = sql`SELECT id FROM jobs WHERE kind IN (${kindList}) AND (
         (state = 'queued' AND run_at <= ${now}) OR (state = 'running' AND lease_until < ${now}))
       ORDER BY run_at, created_at LIMIT 1${lock}`;
+    // A running job gives its dedupe key up: work asked for while it runs (a new transcript
+    // after the policy changed) is queued again rather than folded into a run that started earlier.
     const res = await sql<JobsTable>`UPDATE jobs SET state = 'running', worker_id = ${workerId}, lease_until = ${now + leaseMs},
-        attempts = attempts + 1, updated_at = ${now}
+        attempts = attempts + 1, updated_at = ${now}, dedupe_key = NULL
       WHERE id = (${pick}) RETURNING *`.execute(this.db);
     const row = res.rows[0];
     return row ? jobFromRow(row) : null;

@@ -7,8 +7,12 @@ import type { Dialect } from './migrations.js';
 /** Tie-break room under each start second: search keys stay exact doubles (< 2^53) until the year 2242. */
 const TIE = 2 ** 20;
 
+/** Start seconds the key can hold exactly: 1970 up to 2242; times outside sort at the ends. */
+const MAX_SECOND = 2 ** 33 - 2;
+
 /** Where a recording sorts in the index: its start second, then its seq. */
-export const naturalSearchKey = (startMs: number, seq: number): number => Math.floor(startMs / 1000) * TIE + (seq % TIE);
+export const naturalSearchKey = (startMs: number, seq: number): number =>
+  Math.min(MAX_SECOND, Math.max(0, Math.floor(startMs / 1000))) * TIE + (seq % TIE);
 
 /**
  * The transcript index: one FTS5 row per live recording. Its rowid is the recording's
@@ -62,8 +66,9 @@ export class SqlSearchIndex implements SearchIndex {
 
 /** The first search key from `want` on that no recording holds (two calls starting in the same second rarely need a second try). */
 async function freeKey(trx: Transaction<Database>, want: number): Promise<number> {
-  for (let key = want; ; key++) {
+  for (let key = want; key < want + TIE; key++) {
     const taken = await trx.selectFrom('recordings').select('seq').where('search_key', '=', key).executeTakeFirst();
     if (!taken) return key;
   }
+  throw new Error(`no free search key from ${want}: over a million recordings start in that second`);
 }

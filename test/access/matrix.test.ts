@@ -70,13 +70,17 @@ describe('the role matrix', () => {
     });
   }
 
-  it('holds back the audio from callers without originals:read while the call is checked for sensitive data', async () => {
+  it('holds back the audio from callers without originals:read until redaction has run, when the account asks for it', async () => {
     // The transcript requested above is pending (no workers run here): nothing redacted exists yet.
     const path = `/api/v1/recordings/${other.id}/media/${other.mediaId}`;
-    const held = await call(server, 'GET', path, { token: tok.client! });
+    const plain = (await server.client({ scopes: ['recordings:read', 'media:read'] })).token;
+    assert.equal((await call(server, 'GET', path, { token: plain })).status, 200, 'by default the original plays meanwhile');
+    assert.equal((await call(server, 'PUT', '/api/v1/settings/pipeline', { token: tok.ada!, json: { holdAudioUntilRedacted: true } })).status, 200);
+    const held = await call(server, 'GET', path, { token: plain });
     assert.equal(held.status, 409, held.bytes.toString());
     assert.equal(held.json.error.code, 'CONFLICT');
     assert.equal((await call(server, 'GET', path, { token: tok.ada! })).status, 200);
+    assert.equal((await call(server, 'GET', path, { token: tok.client! })).status, 200, 'API clients read originals by default');
   });
 
   it('never lists or counts a recording outside the caller\'s view, even when searching for it', async () => {

@@ -23,6 +23,7 @@ const PARTIES = {
   callDirection: 'incoming',
   calling: { displayName: 'Casey Customer', phoneNumber: '+15550100', kind: 'external' },
   answeredBy: { displayName: 'Alex Agent', upn: 'alex@example.com', kind: 'user' },
+  accessGroups: [{ id: 'g-support' }],
 };
 
 async function upload(server: TestServer, wav: string, extra: Record<string, unknown> = {}): Promise<Res> {
@@ -59,8 +60,8 @@ describe('the processing pipeline, end to end', { timeout: 900_000 }, () => {
 
   before(async () => {
     server = await startServer({ CALLVAULT_WORKERS: 'true' });
-    // The default client has no originals:read: it stands for every role below admin.
-    supervisor = server.token;
+    // A client without originals:read stands for every role below admin.
+    supervisor = (await server.client({ scopes: ['recordings:read', 'media:read', 'transcripts:read'] })).token;
     [warranty, card] = await Promise.all([makeCall(DISTINCTIVE.call), makeCall('card-payment')]);
     assert.equal((await call(server, 'PUT', '/api/v1/settings/pipeline', {
       token: (await server.client({ scopes: ['admin'] })).token, json: { redactionAudio: 'silence' },
@@ -230,6 +231,28 @@ describe('the processing pipeline, end to end', { timeout: 900_000 }, () => {
     assert.equal(p.channels, 2);
     assert.equal(p.data.length, 2);
     assert.ok(Math.abs(p.data[0].length / p.peaksPerSecond * 1000 - warranty.durationMs) < 1500);
+  });
+
+  it('names speakers by role for a supervisor from whom privacy masking hides party names', async () => {
+    const admin = (await server.client({ scopes: ['admin'] })).token;
+    await server.vault.store.createUser({
+      id: newId('usr', 10), accountId: server.accountId, username: 'sam', passwordHash: await hashSecret('sam password one'), role: 'supervisor',
+      groups: ['g-support'], createdAt: new Date().toISOString(),
+    });
+    const sam = (await call(server, 'POST', '/api/v1/auth/login', { token: null, json: { username: 'sam', password: 'sam password one' } })).json.access_token;
+    const named = await call(server, 'GET', `/api/v1/recordings/${ids.warranty}/transcript?format=json`, { token: sam });
+    assert.deepEqual(new Set(named.json.cues.map((c: { speaker: string }) => c.speaker)), new Set(['Alex Agent', 'Casey Customer']));
+    assert.equal((await call(server, 'PUT', '/api/v1/settings/privacy', { token: admin, json: { agentFields: ['displayName'], customerFields: ['phoneNumber'] } })).status, 200);
+    try {
+      const masked = await call(server, 'GET', `/api/v1/recordings/${ids.warranty}/transcript`, { token: sam, headers: { accept: 'text/vtt' } });
+      const voices = new Set(parseWebVtt(masked.bytes.toString('utf8')).cues.map((c) => c.speaker));
+      assert.deepEqual(voices, new Set(['Agent', 'Customer']));
+      const q = encodeURIComponent(`"${DISTINCTIVE.phrase}"`);
+      const hits = (await call(server, 'GET', `/api/v1/recordings?q=${q}`, { token: sam })).json.data[0].hits as Array<{ speaker: string }>;
+      assert.ok(hits.length > 0 && hits.every((h) => h.speaker === 'Agent' || h.speaker === 'Customer'), JSON.stringify(hits));
+    } finally {
+      await call(server, 'DELETE', '/api/v1/settings/privacy', { token: admin });
+    }
   });
 
   it('re-transcribes on request, and deleting the recording removes what was derived from it', async () => {

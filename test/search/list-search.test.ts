@@ -130,4 +130,16 @@ describe('search in the recordings list', () => {
     assert.deepEqual(ids(await call(server, 'GET', '/api/v1/recordings?q=collision')), [b.id]);
     assert.deepEqual(ids(await call(server, 'GET', '/api/v1/recordings?q=alpha')), [a.id]);
   });
+
+  it('indexes calls dated far outside the key\'s range without colliding', async () => {
+    const made: string[] = [];
+    for (const startTime of ['2301-05-01T00:00:00Z', '2301-05-01T00:00:00Z', '1960-01-01T00:00:00Z']) {
+      const res = await call(server, 'POST', '/api/v1/recordings', { json: { startTime } });
+      assert.equal(res.status, 201, res.bytes.toString());
+      made.push(res.json.id);
+      assert.equal(await index.put(server.accountId, res.json.id, { agent: 'timeless zebra', customer: '', other: '', notes: '' }), true);
+    }
+    const found = ids(await call(server, 'GET', '/api/v1/recordings?q=zebra'));
+    assert.deepEqual(found.sort(), [...made].sort());
+  });
 });

@@ -22,6 +22,7 @@ export function settingsRoutes(app: FastifyInstance, vault: Vault): void {
     autoTranscribe: Type.Boolean({ description: 'Transcribe every new recording (default true); else only on request' }),
     redact: Type.Boolean({ description: 'Find card numbers, national ids, e-mail addresses and phone numbers and keep redacted copies (default true)' }),
     redactionAudio: Type.Union([Type.Literal('silence'), Type.Literal('tone')], { description: 'What replaces redacted spans in audio (default tone)' }),
+    holdAudioUntilRedacted: Type.Boolean({ description: 'Callers without originals:read get no audio (409) until redaction has run, instead of the original meanwhile (default false)' }),
   }, { additionalProperties: false });
   app.get('/settings/pipeline', {
     schema: { tags: ['settings'], summary: 'Transcription and redaction policy', security: [{ bearer: [] }], response: { 200: PipelineSchema, ...errors } },

@@ -82,6 +82,9 @@ export function analyseHandler(d: PipelineDeps): JobHandler<'analyse'> {
         return;
       }
       const insights = await analyse(visible, { durationMs: rec.durationMs, ...(d.summariser ? { summariser: d.summariser } : {}) });
+      // A newer transcript arrived while this ran: its own analysis job writes what goes with it.
+      const current = await d.artifacts.getDoc<Transcript>(accountId, recordingId, 'transcript');
+      if (current?.createdAt !== original.createdAt) return;
       await d.artifacts.putDoc(accountId, recordingId, 'insights', insights);
       await d.artifacts.putDoc(accountId, recordingId, 'transcript', withCueSentiment(original, insights));
       if (spans.length) await d.artifacts.putDoc(accountId, recordingId, 'transcript.redacted', withCueSentiment(visible, insights));

@@ -34,16 +34,23 @@ export function mediaHandler(d: PipelineDeps): JobHandler<'media'> {
         if (!stored.every(Boolean)) return;
       }
       if (!await d.artifacts.putDoc(accountId, recordingId, 'peaks', peaks)) return;
-      const policy = pipelinePolicyOf((await d.store.getAccount(accountId))?.settings);
-      const hasAudio = rec.media.some((m) => m.kind === 'audio' && m.status === 'available');
-      // An uploader may ask for a transcript in the metadata (status requested) even when the policy does not.
-      const wanted = (s: string) => s === 'requested' || (policy.autoTranscribe && s === 'none');
-      if (hasAudio && wanted(rec.transcriptionStatus)) {
-        const now = await updateRecording(d.store, accountId, recordingId, (r) => (wanted(r.transcriptionStatus) ? { transcriptionStatus: 'requested' } : null));
-        if (now?.transcriptionStatus === 'requested') {
-          await d.queue.enqueue({ accountId, kind: 'transcribe', payload: { recordingId, reason: 'policy' }, dedupeKey: `transcribe:${recordingId}` });
-        }
-      }
+      await requestTranscription(d, accountId, recordingId);
     },
+    // Without renditions the call can still be transcribed (from the original): a failed media job must not strand it.
+    parked: (job) => requestTranscription(d, job.accountId, job.payload.recordingId),
   };
+}
+
+/** Queues the transcription the account's policy or the uploader asked for, once. */
+async function requestTranscription(d: PipelineDeps, accountId: string, recordingId: string): Promise<void> {
+  const rec = await d.store.getRecording(accountId, recordingId);
+  if (!rec || !rec.media.some((m) => m.kind === 'audio' && m.status === 'available')) return;
+  const policy = pipelinePolicyOf((await d.store.getAccount(accountId))?.settings);
+  // An uploader may ask for a transcript in the metadata (status requested) even when the policy does not.
+  const wanted = (s: string) => s === 'requested' || (policy.autoTranscribe && s === 'none');
+  if (!wanted(rec.transcriptionStatus)) return;
+  const now = await updateRecording(d.store, accountId, recordingId, (r) => (wanted(r.transcriptionStatus) ? { transcriptionStatus: 'requested' } : null));
+  if (now?.transcriptionStatus === 'requested') {
+    await d.queue.enqueue({ accountId, kind: 'transcribe', payload: { recordingId, reason: 'policy' }, dedupeKey: `transcribe:${recordingId}` });
+  }
 }
