@@ -18,7 +18,7 @@ import { SqlArtifactStore } from './store/artifacts-sql.js';
 import { SqlSearchIndex } from './store/search-sql.js';
 import { SqlJobStore } from './store/jobs-sql.js';
 import { JobQueue, JobRunner } from './jobs/runner.js';
-import { pipelineHandlers } from './jobs/handlers/all.js';
+import { PIPELINE_POLICIES, PRUNE_TERMS_AFTER_MS, pipelineHandlers } from './jobs/handlers/all.js';
 import { updateRecording } from './jobs/recording-status.js';
 import { createTranscriber, createSummariser } from './jobs/engines.js';
 import { TranscriptService } from './core/transcripts.js';
@@ -83,7 +83,7 @@ export async function openVault(config: Config, log: Log): Promise<Vault> {
   await revocations.start();
 
   const artifacts = new SqlArtifactStore(store.db);
-  const jobs = new JobQueue(new SqlJobStore(store.db, store.dialect));
+  const jobs = new JobQueue(new SqlJobStore(store.db, store.dialect), PIPELINE_POLICIES);
   let transcriber: Transcriber | undefined;
   const deps = {
     store, artifacts, sealed, tools, nodeId, queue: jobs,
@@ -111,7 +111,12 @@ export async function openVault(config: Config, log: Log): Promise<Vault> {
   return {
     config, store, blobs, keys, sealed, tools, intake, signingKeys, logs, artifacts, jobs, runner, transcripts,
     ingest: new IngestService(store, intake, config.limits.maxMediaPerUpload, (a, r) => enqueue(a, r, 'media')),
-    recordings: new RecordingService(store, { erase: (s) => intake.discard(s.map((x) => x.blobKey)) }, config.limits.exactCountCap,
+    recordings: new RecordingService(store, {
+      async erase(s) {
+        await intake.discard(s.map((x) => x.blobKey));
+        await jobs.enqueue({ accountId: '', kind: 'terms', payload: {}, dedupeKey: 'terms', runAt: Date.now() + PRUNE_TERMS_AFTER_MS }).catch(() => undefined);
+      },
+    }, config.limits.exactCountCap,
       (a, r) => enqueue(a, r, 'index')),
     media: new MediaService(store, sealed, artifacts),
     settings: new SettingsService(store),

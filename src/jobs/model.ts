@@ -11,9 +11,11 @@ export interface JobPayloads {
   analyse: { recordingId: string };
   /** Rebuilds the recording's entry in the search index (transcript words and public notes). */
   index: { recordingId: string };
+  /** Forgets indexed words no live recording holds any more (after deletions). */
+  terms: Record<string, never>;
 }
 export type JobKind = keyof JobPayloads;
-export const JOB_KINDS: readonly JobKind[] = ['media', 'transcribe', 'analyse', 'index'];
+export const JOB_KINDS: readonly JobKind[] = ['media', 'transcribe', 'analyse', 'index', 'terms'];
 
 export type JobState = 'queued' | 'running' | 'done' | 'parked';
 

@@ -10,7 +10,6 @@ export interface JobHandler<K extends JobKind> {
   run(job: Job<K>, ctx: JobContext): Promise<void>;
   /** Called once when the job is given up (parked): record the failure where users see it. */
   parked?(job: Job<K>, error: string): Promise<void>;
-  policy?: Partial<JobPolicy>;
   /** Jobs of this kind run at once in this process (speech engines are CPU-bound: keep it low). */
   concurrency?: number;
 }

@@ -13,4 +13,6 @@ export interface IndexedText {
 export interface SearchIndex {
   put(accountId: string, recordingId: string, text: IndexedText): Promise<boolean>;
   remove(accountId: string, recordingId: string): Promise<void>;
+  /** Drops words from the prefix-expansion list that no live recording holds; answers how many. */
+  pruneTerms(): Promise<number>;
 }

@@ -77,7 +77,7 @@ describe('the job queue', () => {
     const parked: Array<[string, string]> = [];
     const told: string[] = [];
     const handlers: JobHandlers = {
-      transcribe: { run: async () => { throw new Error('engine crashed'); }, parked: async (j, e) => { parked.push([j.id, e]); }, policy: {} },
+      transcribe: { run: async () => { throw new Error('engine crashed'); }, parked: async (j, e) => { parked.push([j.id, e]); } },
     };
     const runner = new JobRunner(queue, handlers, { workerId: 'w1', pollMs: 10, onParked: (_j, e) => told.push(e) });
     runner.start();

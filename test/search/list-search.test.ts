@@ -112,6 +112,16 @@ describe('search in the recordings list', () => {
     assert.deepEqual(ids(await call(server, 'GET', '/api/v1/recordings?q=completely')), [r.id]);
     assert.equal((await call(server, 'DELETE', `/api/v1/recordings/${r.id}`)).status, 204);
     assert.deepEqual(ids(await call(server, 'GET', '/api/v1/recordings?q=completely')), []);
+    // Its words leave the prefix-expansion list too, in a delayed job (one for a burst of deletions).
+    const terms = async () => (await store.db.selectFrom('transcript_terms').select('term').execute()).map((t) => t.term);
+    assert.ok((await terms()).includes('completely'));
+    const queued = await store.db.selectFrom('jobs').select(['kind', 'run_at']).where('kind', '=', 'terms').where('state', '=', 'queued').execute();
+    assert.equal(queued.length, 1);
+    assert.ok(Number(queued[0]!.run_at) > Date.now() + 60_000);
+    assert.ok(await index.pruneTerms() >= 2);
+    const left = await terms();
+    assert.ok(!left.includes('completely') && !left.includes('different'));
+    assert.ok(left.includes('refund') && left.includes('invoice'));
   });
 
   it('gives a call whose natural search key is taken the next free one', async () => {

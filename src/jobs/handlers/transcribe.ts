@@ -14,7 +14,6 @@ import { openMedia } from './renditions.js';
 export function transcribeHandler(d: PipelineDeps): JobHandler<'transcribe'> {
   return {
     concurrency: 1,
-    policy: { leaseMs: 120_000 },
     async run(job, ctx) {
       const { accountId } = job;
       const { recordingId } = job.payload;
