@@ -1,3 +1,4 @@
+import { DEFAULT_CLIENT_SCOPES } from '../../src/core/principals.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -22,7 +23,7 @@ const form = (o: Record<string, string>) => new URLSearchParams(o).toString();
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
 /** A token answer: shape, lifetime, no caching, and a JWT whose claims match. */
-function assertToken(res: Res, scopes = 'recordings:read recordings:write recordings:delete media:read transcripts:read'): string {
+function assertToken(res: Res, scopes = DEFAULT_CLIENT_SCOPES.join(' ')): string {
   assert.equal(res.status, 200, res.bytes.toString());
   assert.deepEqual(Object.keys(res.json).sort(), ['access_token', 'expires_in', 'scope', 'token_type']);
   assert.equal(res.json.token_type, 'Bearer');
