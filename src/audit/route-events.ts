@@ -114,6 +114,7 @@ export const ROUTE_EVENTS: Record<string, Mapper> = {
     const what = Object.entries(b).map(([k, v]) => `${k}=${String(v)}`).join(', ') || '(nothing)';
     return [ev('aiInsights', 'modify', null, `changed the transcription and redaction policy (${what})`, `change the transcription and redaction policy (${what})`)];
   },
+  'GET /v1/recordings': (r) => [ev('interactions', 'view', null, `listed recordings (list v1)${filterText(r)}`, `list recordings (list v1)${filterText(r)}`)],
   'GET /api/v1/audit-logs': (r) => [ev('auditTrail', 'view', null, `viewed the audit trail${filterText(r)}`, `view the audit trail${filterText(r)}`)],
   'GET /api/v1/api-activity-logs': (r) => [ev('apiActivityLogs', 'view', null, `viewed the API activity log${filterText(r)}`, `view the API activity log${filterText(r)}`)],
   'GET /api/v1/system-activity-logs': (r) => [ev('systemActivityLog', 'view', null, `viewed the system activity log${filterText(r)}`, `view the system activity log${filterText(r)}`)],

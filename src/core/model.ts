@@ -86,6 +86,9 @@ export interface MediaFile {
   createdAt: string;
 }
 
+export const SENTIMENT_LABELS = ['POSITIVE', 'NEUTRAL', 'NEGATIVE'] as const;
+export interface CallSentiment { label: (typeof SENTIMENT_LABELS)[number]; score: number }
+
 export interface Tag {
   id: string;
   tagName: string;
@@ -153,6 +156,8 @@ export interface Recording {
   mediaStatus: MediaStatus;
   transcriptionStatus: TranscriptionStatus;
   insightsStatus: InsightsStatus;
+  /** The call's overall sentiment, once insights are ready (score -1..1). */
+  sentiment?: CallSentiment;
   tags: Tag[];
   notes: Note[];
   userMetadata: Record<string, unknown>;

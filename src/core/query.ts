@@ -31,6 +31,10 @@ export interface RecordingFilter {
   /** Any party's upn or user id, or the owner. */
   user?: string[];
   tag?: string[];
+  /** Not a call any of these users (id or upn) took part in or owns. */
+  notUser?: string[];
+  /** The call's overall sentiment label, once insights are ready. */
+  sentiment?: string[];
   mediaStatus?: MediaStatus[];
   transcriptionStatus?: TranscriptionStatus[];
   insightsStatus?: InsightsStatus[];
@@ -67,6 +71,8 @@ export interface RecordingQuery {
   cursor?: string;
   /** 1-based page for offset paging; ignored when a cursor is given. */
   page?: number;
+  /** Rows to skip, for doors that page by a zero-based index (wins over page). */
+  offset?: number;
 }
 
 export interface Page<T> {

@@ -20,6 +20,7 @@ import { logRoutes } from './native/logs.js';
 import { settingsRoutes } from './native/settings.js';
 import { transcriptRoutes } from './native/transcripts.js';
 import { registerLogging, type RequestLogging } from './logging.js';
+import { listV1Door } from './dialects/list-v1/index.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig { public?: boolean }
@@ -128,5 +129,7 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
     transcriptRoutes(scope, vault);
   }, { prefix: '/api/v1' });
   await app.register(async (scope) => uploadRoutes(scope, vault), { prefix: '/api/v1' });
+  // The doors of other products' APIs, each with its own error envelope.
+  await app.register(async (scope) => listV1Door(scope, vault));
   return app;
 }

@@ -60,6 +60,13 @@ export function filterExpression(eb: Eb, accountId: string, f: RecordingFilter, 
       .whereRef('u.recording_seq', '=', 'recordings.seq')
       .where((w) => w.or([w('u.upn_lc', 'in', users.map((x) => x.toLowerCase())), w('u.user_id', 'in', users)]))));
   }
+  if (f.notUser?.length) {
+    const users = f.notUser;
+    c.push(eb.not(eb.exists(eb.selectFrom('recording_parties as nu').select(sql.lit(1).as('one'))
+      .whereRef('nu.recording_seq', '=', 'recordings.seq')
+      .where((w) => w.or([w('nu.upn_lc', 'in', users.map((x) => x.toLowerCase())), w('nu.user_id', 'in', users)])))));
+  }
+  if (f.sentiment?.length) c.push(eb('recordings.sentiment', 'in', f.sentiment));
   if (f.tag?.length) {
     const tags = f.tag.map((t) => t.toLowerCase());
     c.push(eb.exists(eb.selectFrom('recording_tags as t').select(sql.lit(1).as('one'))
@@ -144,6 +151,8 @@ export function applyPaging<O>(qb: SelectQueryBuilder<Database, 'recordings', O>
       eb(`recordings.${col}`, op, cur.v),
       eb.and([eb(`recordings.${col}`, '=', cur.v), eb('recordings.seq', op, cur.s)]),
     ]));
+  } else if (q.offset) {
+    out = out.offset(q.offset);
   } else if (q.page && q.page > 1) {
     out = out.offset((q.page - 1) * q.pageSize);
   }

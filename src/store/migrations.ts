@@ -114,6 +114,12 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await sql.raw('CREATE UNIQUE INDEX recordings_search_key ON recordings (search_key) WHERE search_key IS NOT NULL').execute(db);
       },
     },
+    '0006_sentiment': {
+      async up(db: Kysely<unknown>) {
+        // The call's overall sentiment label (POSITIVE/NEUTRAL/NEGATIVE) once insights are ready, for filters.
+        await sql.raw('ALTER TABLE recordings ADD COLUMN sentiment TEXT').execute(db);
+      },
+    },
   };
 }
 

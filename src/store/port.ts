@@ -49,6 +49,8 @@ export interface MetadataStore {
   updateRecording(rec: Recording, expectedRev: number): Promise<boolean>;
   getRevision(accountId: string, id: string): Promise<number | null>;
   listRecordings(accountId: string, q: RecordingQuery, countCap: number): Promise<Page<Recording>>;
+  /** The account's distinct tag names (lower case), for doors that name tags by id. */
+  tagNames(accountId: string): Promise<string[]>;
   /** The recording an idempotency key created (even if since deleted), or null. */
   findByIdempotencyKey(accountId: string, key: string): Promise<string | null>;
   /** A live recording of the account carrying one of the call ids and a media file with this hash. */

@@ -31,6 +31,7 @@ export function recordingColumns(r: Recording, rev: number): Omit<Insertable<Rec
     media_status: r.mediaStatus,
     transcription_status: r.transcriptionStatus,
     insights_status: r.insightsStatus,
+    sentiment: r.sentiment?.label ?? null,
     media_type: mediaTypeOf(r),
     region: r.region ?? null,
     legal_hold: r.legalHold ? 1 : 0,

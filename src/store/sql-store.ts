@@ -243,6 +243,8 @@ export class SqlStore implements MetadataStore {
     if (q.cursor) {
       const cur = decodeCursor(q.cursor, q, SEARCH_CURSOR);
       page = page.where('transcript_fts.rowid', q.sort.desc ? '<' : '>', cur.v);
+    } else if (q.offset) {
+      page = page.offset(q.offset);
     } else if (q.page && q.page > 1) {
       page = page.offset((q.page - 1) * q.pageSize);
     }
@@ -250,6 +252,11 @@ export class SqlStore implements MetadataStore {
     const counted = await this.db.selectFrom(base.select('recordings.seq').limit(countCap + 1).as('capped'))
       .select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     return pageOf(rows, q, Number(counted.n), countCap, SEARCH_CURSOR);
+  }
+
+  async tagNames(accountId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('recording_tags').select('tag_lc').distinct().where('account_id', '=', accountId).limit(100_000).execute();
+    return rows.map((r) => r.tag_lc);
   }
 
   async findByIdempotencyKey(accountId: string, key: string): Promise<string | null> {

@@ -2,7 +2,7 @@ import { parseQuery } from '../../search/query.js';
 import { Type, type Static } from '@sinclair/typebox';
 import { invalid } from '../../core/errors.js';
 import {
-  CALL_DIRECTIONS, CALL_TYPES, INSIGHTS_STATUSES, MEDIA_STATUSES, MEDIA_TYPES, PROFILE_TYPES, RELEASE_CAUSES, TRANSCRIPTION_STATUSES,
+  CALL_DIRECTIONS, CALL_TYPES, INSIGHTS_STATUSES, MEDIA_STATUSES, MEDIA_TYPES, PROFILE_TYPES, RELEASE_CAUSES, SENTIMENT_LABELS, TRANSCRIPTION_STATUSES,
 } from '../../core/model.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SORT_FIELDS, type RecordingQuery, type SortField } from '../../core/query.js';
 
@@ -31,6 +31,7 @@ export const ListParamsSchema = Type.Object({
   mediaStatus: List('Media statuses'),
   transcriptionStatus: List('Transcription statuses'),
   insightsStatus: List('Insights statuses'),
+  sentiment: List('The call\'s overall sentiment: POSITIVE, NEUTRAL, NEGATIVE (calls with insights only)'),
   releaseCause: List('Release causes'),
   profileType: List('Recording types: fullTime, recordOnDemand, saveOnDemand, none'),
   mediaType: List('Media types: none, audio, sharing, video, sharingAndVideo'),
@@ -83,6 +84,7 @@ export function toRecordingQuery(p: ListParams): RecordingQuery {
   set('mediaStatus', values('mediaStatus', p.mediaStatus, MEDIA_STATUSES));
   set('transcriptionStatus', values('transcriptionStatus', p.transcriptionStatus, TRANSCRIPTION_STATUSES));
   set('insightsStatus', values('insightsStatus', p.insightsStatus, INSIGHTS_STATUSES));
+  set('sentiment', values('sentiment', p.sentiment, SENTIMENT_LABELS));
   set('releaseCause', values('releaseCause', p.releaseCause, RELEASE_CAUSES));
   set('profileType', values('profileType', p.profileType, PROFILE_TYPES));
   set('mediaType', values('mediaType', p.mediaType, MEDIA_TYPES));

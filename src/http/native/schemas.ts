@@ -1,6 +1,6 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import {
-  CALL_DIRECTIONS, CALL_TYPES, INSIGHTS_STATUSES, MEDIA_KINDS, MEDIA_STATUSES, PROFILE_TYPES, RELEASE_CAUSES, TRANSCRIPTION_STATUSES,
+  CALL_DIRECTIONS, CALL_TYPES, INSIGHTS_STATUSES, MEDIA_KINDS, MEDIA_STATUSES, PROFILE_TYPES, RELEASE_CAUSES, SENTIMENT_LABELS, TRANSCRIPTION_STATUSES,
 } from '../../core/model.js';
 import { PartySchema } from '../../core/schemas.js';
 
@@ -73,6 +73,7 @@ export const RecordingSchema = Type.Object({
   mediaStatus: Enum(MEDIA_STATUSES),
   transcriptionStatus: Enum(TRANSCRIPTION_STATUSES),
   insightsStatus: Enum(INSIGHTS_STATUSES),
+  sentiment: Opt(Type.Object({ label: Enum(SENTIMENT_LABELS), score: Type.Number() }, { description: 'The call\'s overall sentiment, once insights are ready' })),
   tags: Type.Array(Type.Object({
     id: Type.String(), tagName: Type.String(), type: Opt(Type.String()), content: Opt(Type.String()),
     createdBy: Opt(Type.String()), createdAt: DateTime,

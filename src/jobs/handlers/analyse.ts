@@ -88,7 +88,9 @@ export function analyseHandler(d: PipelineDeps): JobHandler<'analyse'> {
       await d.artifacts.putDoc(accountId, recordingId, 'insights', insights);
       await d.artifacts.putDoc(accountId, recordingId, 'transcript', withCueSentiment(original, insights));
       if (spans.length) await d.artifacts.putDoc(accountId, recordingId, 'transcript.redacted', withCueSentiment(visible, insights));
-      await updateRecording(d.store, accountId, recordingId, () => ({ insightsStatus: 'ready' }));
+      await updateRecording(d.store, accountId, recordingId, () => ({
+        insightsStatus: 'ready', sentiment: { label: insights.sentiment.label, score: insights.sentiment.score },
+      }));
     },
     async parked(job) {
       await updateRecording(d.store, job.accountId, job.payload.recordingId, () => ({ insightsStatus: 'failed' }));

@@ -51,7 +51,7 @@ export function transcribeHandler(d: PipelineDeps): JobHandler<'transcribe'> {
       const transcript: Transcript = { recordingId, engine: engine.name, language: 'en-US', cues, createdAt: new Date().toISOString() };
       if (!await d.artifacts.putDoc(accountId, recordingId, 'transcript', transcript)) return;
       await d.artifacts.deleteDocs(accountId, recordingId, ['transcript.redacted', 'redaction', 'insights']);
-      const now = await updateRecording(d.store, accountId, recordingId, () => ({ transcriptionStatus: 'ready', insightsStatus: 'requested' }));
+      const now = await updateRecording(d.store, accountId, recordingId, () => ({ transcriptionStatus: 'ready', insightsStatus: 'requested', sentiment: undefined }));
       if (now) await d.queue.enqueue({ accountId, kind: 'analyse', payload: { recordingId }, dedupeKey: `analyse:${recordingId}` });
     },
     async parked(job) {
