@@ -115,6 +115,18 @@ export const ROUTE_EVENTS: Record<string, Mapper> = {
     return [ev('aiInsights', 'modify', null, `changed the transcription and redaction policy (${what})`, `change the transcription and redaction policy (${what})`)];
   },
   'GET /v1/recordings': (r) => [ev('interactions', 'view', null, `listed recordings (list v1)${filterText(r)}`, `list recordings (list v1)${filterText(r)}`)],
+  'PUT /v2/user_auth': () => [ev('user', 'login', null, 'signed in through the Kazoo door (user_auth)', 'sign in through the Kazoo door (user_auth)')],
+  'PUT /v2/api_auth': () => [ev('user', 'login', null, 'signed in through the Kazoo door (api_auth)', 'sign in through the Kazoo door (api_auth)')],
+  'GET /v2/accounts/:accountId/recordings': (r) => [ev('interactions', 'view', null, `listed recordings (Kazoo)${filterText(r)}`, `list recordings (Kazoo)${filterText(r)}`)],
+  'GET /v2/accounts/:accountId/users/:userId/recordings': (r) => [ev('interactions', 'view', null, `listed the recordings of user ${r.params.userId} (Kazoo)`, `list the recordings of user ${r.params.userId} (Kazoo)`)],
+  'GET /v2/accounts/:accountId/recordings/:recordingId': (r) => {
+    const id = r.params.recordingId ?? null;
+    const audio = r.contentType === '' && r.query.some(([k, v]) => k === 'accept' && v.includes('audio'));
+    return [audio ? ev('call', 'download', id, `downloaded the audio of recording ${id} (Kazoo)`, `download the audio of recording ${id} (Kazoo)`)
+      : ev('call', 'view', id, `viewed recording ${id} (Kazoo)`, `view recording ${id} (Kazoo)`)];
+  },
+  'PATCH /v2/accounts/:accountId/recordings/:recordingId': (r) => [ev('call', 'modify', r.params.recordingId ?? null, `modified the user metadata of recording ${r.params.recordingId} (Kazoo)`, `modify the user metadata of recording ${r.params.recordingId} (Kazoo)`)],
+  'DELETE /v2/accounts/:accountId/recordings/:recordingId': (r) => [ev('call', 'delete', r.params.recordingId ?? null, `deleted recording ${r.params.recordingId} (Kazoo)`, `delete recording ${r.params.recordingId} (Kazoo)`)],
   'GET /api/v1/audit-logs': (r) => [ev('auditTrail', 'view', null, `viewed the audit trail${filterText(r)}`, `view the audit trail${filterText(r)}`)],
   'GET /api/v1/api-activity-logs': (r) => [ev('apiActivityLogs', 'view', null, `viewed the API activity log${filterText(r)}`, `view the API activity log${filterText(r)}`)],
   'GET /api/v1/system-activity-logs': (r) => [ev('systemActivityLog', 'view', null, `viewed the system activity log${filterText(r)}`, `view the system activity log${filterText(r)}`)],

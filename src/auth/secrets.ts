@@ -1,4 +1,4 @@
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 /**
  * Passwords and client secrets are kept only as scrypt hashes (memory-hard), in a
@@ -30,6 +30,22 @@ export async function hashSecret(secret: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await derive(secret, salt, { N, r: R, p: P });
   return ['scrypt', N, R, P, salt.toString('base64url'), key.toString('base64url')].join('$');
+}
+
+/**
+ * A lookup key for a password-equivalent hash some clients send instead of a password (Kazoo's
+ * md5 or sha1 of "username:password"): scrypt with a salt fixed per account, so the same hash
+ * finds its user by equality while nothing stored can be replayed or cheaply reversed.
+ */
+export async function credentialKey(hashHex: string, accountId: string): Promise<string> {
+  const key = await derive(hashHex.trim().toLowerCase(), Buffer.from(`callvault-credentials:${accountId}`), { N, r: R, p: P });
+  return key.toString('base64url');
+}
+
+/** The lookup keys of the md5 and sha1 of "username:password" that Kazoo clients sign in with. */
+export async function passwordEquivalentKeys(username: string, password: string, accountId: string): Promise<string[]> {
+  const text = `${username}:${password}`;
+  return Promise.all(['md5', 'sha1'].map((alg) => credentialKey(createHash(alg).update(text).digest('hex'), accountId)));
 }
 
 export async function verifySecret(secret: string, stored: string): Promise<boolean> {

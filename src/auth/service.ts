@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { invalid, unauthorized } from '../core/errors.js';
 import { ROLE_SCOPES, isScope, type Principal, type Scope, type User } from '../core/principals.js';
 import type { MetadataStore } from '../store/port.js';
-import { verifySecret } from './secrets.js';
+import { credentialKey, verifySecret } from './secrets.js';
 import type { SigningKeys } from './signing-keys.js';
 import { signToken, verifyToken, type TokenClaims } from './tokens.js';
 import type { Revocations } from './revocations.js';
@@ -67,7 +67,21 @@ export class AuthService {
   }
 
   async userLogin(username: string, password: string, account?: string): Promise<IssuedToken> {
-    const u = await this.checkUser(username, password, account);
+    return this.userToken(await this.checkUser(username, password, account));
+  }
+
+  /**
+   * Sign-in with a password-equivalent hash (Kazoo's md5 or sha1 of "username:password") in a
+   * named account. Users created before their keys were kept cannot sign in this way.
+   */
+  async credentialsLogin(hashHex: string, accountName: string): Promise<{ token: IssuedToken; user: User }> {
+    const acc = (await this.store.findAccountByName(accountName)) ?? (await this.store.getAccount(accountName));
+    const user = /^[0-9a-fA-F]{32,64}$/.test(hashHex) ? await this.store.findUserByCredentialKey(acc?.id ?? '', await credentialKey(hashHex, acc?.id ?? '')) : null;
+    if (!acc || !user || user.disabledAt) throw unauthorized('invalid credentials');
+    return { token: this.userToken(user), user };
+  }
+
+  private userToken(u: User): IssuedToken {
     return this.issue({
       sub: u.id, acc: u.accountId, typ: 'user', role: u.role, scope: ROLE_SCOPES[u.role].join(' '),
       ...(u.upn ? { upn: u.upn } : {}), ...(u.groups?.length ? { grp: u.groups } : {}), name: displayName(u),

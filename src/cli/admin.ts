@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.js';
 import { invalid, notFound } from '../core/errors.js';
 import { DEFAULT_CLIENT_SCOPES, ROLES, isScope, type Role, type Scope } from '../core/principals.js';
-import { hashSecret, newId, newSecret } from '../auth/secrets.js';
+import { hashSecret, newId, newSecret, passwordEquivalentKeys } from '../auth/secrets.js';
 import { openStore, type MetadataStore } from '../store/index.js';
 import { openKeyRing } from '../context.js';
 import { runAuditAdmin } from './audit.js';
@@ -77,8 +77,9 @@ export async function runAdmin(args: string[], flags: Flags, config: Config, out
         client.accountId = (await accountByName(s, flags.account)).id;
         await s.createClient(client);
       });
-      out({ account_id: client.accountId, client_id: client.id, client_secret: secret },
-        `Client ${client.id} created with scopes ${client.scopes.join(' ')}.\nSecret (shown once, store it now): ${secret}`);
+      // Kazoo clients sign in with one API key: the id and secret joined by a dot (PUT /v2/api_auth).
+      out({ account_id: client.accountId, client_id: client.id, client_secret: secret, api_key: `${client.id}.${secret}` },
+        `Client ${client.id} created with scopes ${client.scopes.join(' ')}.\nSecret (shown once, store it now): ${secret}\nKazoo API key: ${client.id}.${secret}`);
       return;
     }
     case 'user create': {
@@ -98,7 +99,7 @@ export async function runAdmin(args: string[], flags: Flags, config: Config, out
       };
       await withStore(config, async (s) => {
         user.accountId = (await accountByName(s, flags.account)).id;
-        await s.createUser(user);
+        await s.createUser({ ...user, credentialKeys: await passwordEquivalentKeys(username, password, user.accountId) });
       });
       out({ account_id: user.accountId, user_id: user.id, username, role }, `Created ${role} ${username} (${user.id})`);
       return;

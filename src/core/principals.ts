@@ -43,6 +43,8 @@ export interface User {
   groups?: string[];
   createdAt: string;
   disabledAt?: string;
+  /** Lookup keys of password-equivalent hashes (see auth/secrets.ts credentialKey); kept apart from the user's document. */
+  credentialKeys?: string[];
 }
 
 /** What each role may do; a user's token carries exactly these scopes. */

@@ -31,6 +31,9 @@ export interface RecordingFilter {
   /** Any party's upn or user id, or the owner. */
   user?: string[];
   tag?: string[];
+  /** When the recording was stored (createdAt, ms): from inclusive, to exclusive. */
+  createdFrom?: number;
+  createdTo?: number;
   /** Not a call any of these users (id or upn) took part in or owns. */
   notUser?: string[];
   /** The call's overall sentiment label, once insights are ready. */

@@ -21,6 +21,8 @@ import { settingsRoutes } from './native/settings.js';
 import { transcriptRoutes } from './native/transcripts.js';
 import { registerLogging, type RequestLogging } from './logging.js';
 import { listV1Door } from './dialects/list-v1/index.js';
+import { API_VERSION } from './app-version.js';
+import { kazooDoor } from './dialects/kazoo/index.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig { public?: boolean }
@@ -37,7 +39,7 @@ const BASE_SECURITY_HEADERS = {
   'cross-origin-opener-policy': 'same-origin',
 };
 
-export const API_VERSION = '0.1.0';
+export { API_VERSION } from './app-version.js';
 
 /** The security headers every answer carries (HSTS too when the server speaks TLS itself). */
 export function securityHeadersFor(http: { tlsCertFile?: string | undefined }): Record<string, string> {
@@ -131,5 +133,6 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
   await app.register(async (scope) => uploadRoutes(scope, vault), { prefix: '/api/v1' });
   // The doors of other products' APIs, each with its own error envelope.
   await app.register(async (scope) => listV1Door(scope, vault));
+  await app.register(async (scope) => kazooDoor(scope, vault));
   return app;
 }

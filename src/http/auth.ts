@@ -10,11 +10,17 @@ declare module 'fastify' {
 
 /**
  * Reads the request's principal from `Authorization: Bearer …` (a token) or `Basic …` (a
- * user's username and password), or refuses with 401.
+ * user's username and password), else from `X-Auth-Token` or `?auth_token=` (Kazoo clients),
+ * or refuses with 401.
  */
 export async function authenticate(auth: AuthService, throttle: LoginThrottle, req: FastifyRequest): Promise<Principal> {
   const header = req.headers.authorization;
-  if (!header) throw unauthorized('An access token is required (Authorization: Bearer …)');
+  if (!header) {
+    // Kazoo clients send their token as X-Auth-Token, or as ?auth_token= where a browser plays audio.
+    const kazoo = req.headers['x-auth-token'] ?? (req.query as Record<string, unknown> | undefined)?.auth_token;
+    if (typeof kazoo === 'string' && kazoo !== '') return (req.principal = auth.principalFromBearer(kazoo));
+    throw unauthorized('An access token is required (Authorization: Bearer …)');
+  }
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (bearer) return (req.principal = auth.principalFromBearer(bearer[1]!));
   const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);

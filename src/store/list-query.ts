@@ -66,6 +66,8 @@ export function filterExpression(eb: Eb, accountId: string, f: RecordingFilter, 
       .whereRef('nu.recording_seq', '=', 'recordings.seq')
       .where((w) => w.or([w('nu.upn_lc', 'in', users.map((x) => x.toLowerCase())), w('nu.user_id', 'in', users)])))));
   }
+  if (f.createdFrom !== undefined) c.push(eb('recordings.created_at', '>=', f.createdFrom));
+  if (f.createdTo !== undefined) c.push(eb('recordings.created_at', '<', f.createdTo));
   if (f.sentiment?.length) c.push(eb('recordings.sentiment', 'in', f.sentiment));
   if (f.tag?.length) {
     const tags = f.tag.map((t) => t.toLowerCase());

@@ -120,6 +120,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await sql.raw('ALTER TABLE recordings ADD COLUMN sentiment TEXT').execute(db);
       },
     },
+    '0007_credential_keys': {
+      async up(db: Kysely<unknown>) {
+        // Keys of password-equivalent hashes (Kazoo's md5/sha1 of user:pass), one row each, found by equality.
+        await sql.raw(`CREATE TABLE user_credential_keys (account_id TEXT NOT NULL, credential_key TEXT NOT NULL, user_id TEXT NOT NULL,
+          PRIMARY KEY (account_id, credential_key))`).execute(db);
+      },
+    },
   };
 }
 

@@ -36,6 +36,7 @@ export interface MetadataStore {
   findUser(accountId: string, username: string): Promise<User | null>;
   /** Users of any account with this username (logins that do not name the account). */
   findUsersByUsername(username: string): Promise<User[]>;
+  findUserByCredentialKey(accountId: string, key: string): Promise<User | null>;
   revokeToken(jti: string, accountId: string, expiresAt: number): Promise<void>;
   /** Ids of revoked tokens that have not expired yet; expired rows are purged. */
   activeRevocations(now: number): Promise<string[]>;

@@ -96,7 +96,10 @@ export interface RenditionsTable {
 export interface TranscriptFtsTable { rowid: number; agent: string; customer: string; other: string; notes: string }
 export interface TranscriptTermsTable { term: string }
 
+export interface UserCredentialKeysTable { account_id: string; credential_key: string; user_id: string }
+
 export interface Database {
+  user_credential_keys: UserCredentialKeysTable;
   transcript_fts: TranscriptFtsTable;
   transcript_terms: TranscriptTermsTable;
   jobs: JobsTable;

@@ -97,12 +97,17 @@ export class SqlStore implements MetadataStore {
   }
 
   async createUser(u: User): Promise<void> {
-    const { id, accountId, username, passwordHash, role, createdAt, disabledAt: _d, ...rest } = u;
+    const { id, accountId, username, passwordHash, role, createdAt, disabledAt: _d, credentialKeys, ...rest } = u;
     try {
-      await this.db.insertInto('users').values({
-        id, account_id: accountId, username, password_hash: passwordHash, role, doc: JSON.stringify(rest),
-        created_at: Date.parse(createdAt), disabled_at: null,
-      }).execute();
+      await this.db.transaction().execute(async (trx) => {
+        await trx.insertInto('users').values({
+          id, account_id: accountId, username, password_hash: passwordHash, role, doc: JSON.stringify(rest),
+          created_at: Date.parse(createdAt), disabled_at: null,
+        }).execute();
+        for (const key of credentialKeys ?? []) {
+          await trx.insertInto('user_credential_keys').values({ account_id: accountId, credential_key: key, user_id: id }).execute();
+        }
+      });
     } catch (err) {
       if (isUniqueViolation(err)) throw conflict(`a user named ${JSON.stringify(username)} already exists in this account`);
       throw err;
@@ -116,6 +121,12 @@ export class SqlStore implements MetadataStore {
       id: row.id, accountId: row.account_id, username: row.username, passwordHash: row.password_hash,
       role: row.role as User['role'], createdAt: iso(row.created_at)!, ...(disabledAt ? { disabledAt } : {}),
     };
+  }
+
+  async findUserByCredentialKey(accountId: string, key: string): Promise<User | null> {
+    const row = await this.db.selectFrom('user_credential_keys as k').innerJoin('users', 'users.id', 'k.user_id').selectAll('users')
+      .where('k.account_id', '=', accountId).where('k.credential_key', '=', key).executeTakeFirst();
+    return row ? SqlStore.user(row) : null;
   }
 
   async findUser(accountId: string, username: string): Promise<User | null> {
