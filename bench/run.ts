@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the performance targets of issue 2, measured on this machine.
  *
- *   node dist/bench/run.js [--quick] [--only=list,get,range,ingest,audit,asr,whisper,analysis,search] [--explain] [--rows=N]
+ *   node dist/bench/run.js [--quick] [--only=list,get,doors,range,ingest,audit,asr,whisper,analysis,search] [--explain] [--rows=N]
  *
  * --quick seeds 100k rows instead of 1M and shortens every loop (for development).
  * --explain prints query plans and statement timings for every list variant, not only misses.
@@ -27,6 +27,7 @@ import { benchSphinxAsr, WRAPPER_TARGET } from './asr.js';
 import { benchWhisperAsr } from './asr-whisper.js';
 import { benchAnalysis } from './analysis.js';
 import { benchSearchFts } from './search-fts.js';
+import { benchDoors } from './doors.js';
 
 interface RangeResult {
   plainMBps: number; sealedMBps: number; ratio: number;
@@ -91,7 +92,7 @@ async function rangeSection(): Promise<SummaryRow[]> {
 async function main(): Promise<void> {
   const summary: SummaryRow[] = [];
   log(`callvault bench${quick ? ' (quick)' : ''}: node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${rows.toLocaleString('en-US')} rows`);
-  if (wants('list') || wants('get')) {
+  if (wants('list') || wants('get') || wants('doors')) {
     const t0 = performance.now();
     const seeded = await seedDatabase(rows, log);
     log(`seed: ready in ${((performance.now() - t0) / 1000).toFixed(1)} s${seeded.cached ? ' (cached)' : ''}, database ${(seeded.sizeBytes / 1e9).toFixed(2)} GB`);
@@ -103,6 +104,9 @@ async function main(): Promise<void> {
           requests: quick ? 150 : 500, maxSecondsPerVariant: quick ? 20 : 60, explain, quiet, log,
           ...(listVariants ? { variants: listVariants } : {}),
         }));
+      }
+      if (wants('doors')) {
+        await section('doors', summary, () => benchDoors(server, seeded, { requests: quick ? 100 : 300, rounds: 5, log }));
       }
       if (wants('get')) {
         await section('get by id', summary, () => benchGet(server, seeded, { requests: quick ? 5000 : 20_000, latencyRequests: quick ? 1000 : 3000, concurrency: getConcurrency, clients: getClients, quiet, log }));

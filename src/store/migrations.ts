@@ -127,6 +127,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           PRIMARY KEY (account_id, credential_key))`).execute(db);
       },
     },
+    '0008_created_live': {
+      async up(db: Kysely<unknown>) {
+        // Lists in order of storage (the Kazoo door, sort=createdAt) and their capped counts,
+        // answered from the index alone, as the default start-time order is.
+        await sql.raw('CREATE INDEX recordings_created_live ON recordings (account_id, created_at, seq) WHERE deleted_at IS NULL').execute(db);
+      },
+    },
   };
 }
 
