@@ -21,6 +21,7 @@ import { parseQuery } from '../src/search/query.js';
 import { toFts5, type Fts5Columns } from '../src/search/fts5.js';
 import { cacheRoot } from './seed.js';
 import { naturalSearchKey } from '../src/store/search-sql.js';
+import { FTS_COLUMNS } from '../src/store/search-match.js';
 import { rng, YEAR_END, YEAR_START } from './synth.js';
 import { fmt, summarize } from './http-load.js';
 import { resultLine, type Log, type SummaryRow } from './report.js';
@@ -36,7 +37,8 @@ export const DESIGNS: Record<string, string> = {
   'contentless-column': "content='', contentless_delete=1, detail=column",
   stored: 'detail=full',
 };
-const COLUMNS: Fts5Columns = { agent: 'agent', customer: 'customer', other: 'other', notes: 'notes', transcript: ['agent', 'customer', 'other'] };
+/** The store's own column map, so the bench compiles queries exactly as the list does. */
+const COLUMNS: Fts5Columns = FTS_COLUMNS;
 
 const FUNCTION = ('the you i to a and it that is of my for your this have in we can on be is it so what just not with'
   + ' me do at there will if but are all about know get was like no yes okay one right they our would from can').split(' ');

@@ -48,11 +48,12 @@ export class TranscriptService {
 
   /**
    * The transcript the caller may read, and whether it is the redacted copy. Speakers are
-   * named by role instead of by party when privacy masking hides party names from the caller.
+   * named by role instead of by party when privacy masking hides party names from the caller
+   * (`hideNames` when the caller has already worked that out, as a page of hits does).
    */
-  async transcriptOf(p: Principal, rec: Recording): Promise<{ transcript: Transcript; redacted: boolean } | null> {
+  async transcriptOf(p: Principal, rec: Recording, hideNames?: boolean): Promise<{ transcript: Transcript; redacted: boolean } | null> {
     const got = await this.readable(p, rec);
-    if (!got || !await this.hidesNames(p)) return got;
+    if (!got || !(hideNames ?? await this.hidesNames(p))) return got;
     return { ...got, transcript: { ...got.transcript, cues: got.transcript.cues.map((c) => ({ ...c, speaker: roleLabel(c.speakerRole) })) } };
   }
 
@@ -118,8 +119,10 @@ export class TranscriptService {
   async hits(p: Principal, recs: readonly Recording[], query: QueryNode, perRecording = 20): Promise<Map<string, Hit[]>> {
     const out = new Map<string, Hit[]>();
     if (!p.scopes.has('transcripts:read')) return out;
+    // The masking settings are the account's: read once for the whole page.
+    const hideNames = await this.hidesNames(p);
     await Promise.all(recs.map(async (rec) => {
-      const got = rec.transcriptionStatus === 'ready' ? await this.transcriptOf(p, rec) : null;
+      const got = rec.transcriptionStatus === 'ready' ? await this.transcriptOf(p, rec, hideNames) : null;
       out.set(rec.id, got ? findHits(query, got.transcript.cues, { limit: perRecording }) : []);
     }));
     return out;

@@ -23,6 +23,7 @@ import { registerLogging, type RequestLogging } from './logging.js';
 import { listV1Door } from './dialects/list-v1/index.js';
 import { API_VERSION } from './app-version.js';
 import { kazooDoor } from './dialects/kazoo/index.js';
+import { isoSeconds } from './time.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig { public?: boolean }
@@ -77,7 +78,7 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
       const body = JSON.stringify({ error: {
         code: big ? ErrorCode.HEADERS_TOO_LARGE : ErrorCode.INVALID_REQUEST,
         description: big ? 'The request headers are too large' : 'The request could not be parsed',
-        request_id: id, timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        request_id: id, timestamp: isoSeconds(),
       } });
       socket.end(`HTTP/1.1 ${status} ${big ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\n`
         + `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${id}\r\nConnection: close\r\n\r\n${body}`);

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode, VaultError, statusOf } from '../core/errors.js';
+import { isoSeconds } from './time.js';
 
 /** A door's way of writing an error: each door answers in its own envelope. */
 export type ErrorFormatter = (err: VaultError, req: FastifyRequest) => { status: number; body: unknown; headers?: Record<string, string> };
@@ -39,7 +40,7 @@ export function toVaultError(err: unknown): VaultError {
 /** The native (and Interaction Insights) envelope: {"error":{code,description,request_id,timestamp}}. */
 export const nativeFormatter: ErrorFormatter = (err, req) => ({
   status: err.status,
-  body: { error: { code: err.code, description: err.message, request_id: req.id, timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') } },
+  body: { error: { code: err.code, description: err.message, request_id: req.id, timestamp: isoSeconds() } },
 });
 
 /** What went wrong in each answered error, "CODE: description", for the API activity log (whatever the door's envelope). */

@@ -36,22 +36,7 @@ export function cueInField(field: Field, cue: Cue): boolean {
 
 /** Whether the folded word sequence contains the leaf (a word, a word start, consecutive words). */
 export function containsLeaf(words: readonly string[], node: LeafNode): boolean {
-  if (node.kind === 'term') {
-    const w = fold(node.word);
-    return words.includes(w);
-  }
-  if (node.kind === 'prefix') {
-    const w = fold(node.word);
-    return words.some((x) => x.startsWith(w));
-  }
-  const want = node.words.map(fold);
-  const last = want.length - 1;
-  for (let i = 0; i + last < words.length; i++) {
-    let k = 0;
-    while (k < last && words[i + k] === want[k]) k++;
-    if (k === last && (node.prefix ? words[i + k]!.startsWith(want[k]!) : words[i + k] === want[k])) return true;
-  }
-  return false;
+  return locateLeaf(words, node) !== null;
 }
 
 /** Where the leaf first occurs in the folded word sequence: [first, last] word index, or null. */

@@ -5,18 +5,13 @@ import {
   CALL_DIRECTIONS, CALL_TYPES, INSIGHTS_STATUSES, MEDIA_STATUSES, MEDIA_TYPES, PROFILE_TYPES, RELEASE_CAUSES, SENTIMENT_LABELS, TRANSCRIPTION_STATUSES,
 } from '../../core/model.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SORT_FIELDS, type RecordingQuery, type SortField } from '../../core/query.js';
+import { parseIsoTime } from '../time.js';
 
 const List = (description: string) => Type.Optional(Type.Array(Type.String({ maxLength: 1024 }), { maxItems: 50, description: `${description} (repeat the parameter or separate values with commas)` }));
 /** ISO 8601: a date (midnight UTC), or a date-time with or without a zone (UTC if none). */
 const TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 const Time = (description: string) => Type.Optional(Type.String({ pattern: TIME.source, maxLength: 40, description }));
 
-function parseTime(name: string, v: string): number {
-  const zoned = /T.*(Z|[+-]\d{2}:?\d{2})$/.test(v);
-  const ms = Date.parse(v.length === 10 ? `${v}T00:00:00Z` : zoned ? v : `${v}Z`);
-  if (Number.isNaN(ms)) throw invalid(`${name}: '${v}' is not a valid ISO 8601 time`, { field: name });
-  return ms;
-}
 
 /** Query parameters of GET /api/v1/recordings. Unknown parameters are refused. */
 export const ListParamsSchema = Type.Object({
@@ -61,8 +56,8 @@ function values<T extends string>(name: string, raw: string[] | undefined, allow
 }
 
 export function toRecordingQuery(p: ListParams): RecordingQuery {
-  const from = p.from ? parseTime('from', p.from) : undefined;
-  const to = p.to ? parseTime('to', p.to) : undefined;
+  const from = p.from ? parseIsoTime('from', p.from) : undefined;
+  const to = p.to ? parseIsoTime('to', p.to) : undefined;
   if (from !== undefined && to !== undefined && from >= to) throw invalid("'from' must be before 'to'", { field: 'from' });
   if (p.minDurationMs !== undefined && p.maxDurationMs !== undefined && p.minDurationMs > p.maxDurationMs) {
     throw invalid("'minDurationMs' must not exceed 'maxDurationMs'", { field: 'minDurationMs' });

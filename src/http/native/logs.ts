@@ -10,6 +10,7 @@ import {
 import { ACTIVITY_SORT, AUDIT_SORT, SYSTEM_SORT } from '../../audit/query.js';
 import { principalOf } from '../auth.js';
 import { ErrorSchema } from './schemas.js';
+import { parseIsoTime } from '../time.js';
 
 const WEEK = 7 * 86_400_000;
 const TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -83,17 +84,11 @@ const SystemEntrySchema = Type.Object({
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 429: ErrorSchema, 500: ErrorSchema };
 
-function parseTime(name: string, v: string): number {
-  const zoned = /T.*(Z|[+-]\d{2}:?\d{2})$/.test(v);
-  const ms = Date.parse(v.length === 10 ? `${v}T00:00:00Z` : zoned ? v : `${v}Z`);
-  if (Number.isNaN(ms)) throw invalid(`${name}: '${v}' is not a valid ISO 8601 time`, { field: name });
-  return ms;
-}
 
 /** The time window (default: the week before `to`, like the Interaction Insights API), page and sort. */
 function window<F extends string>(p: { from?: string; to?: string; page?: number; pageSize?: number; sort?: string }, _fields: readonly F[]) {
-  const to = p.to ? parseTime('to', p.to) : Date.now();
-  const from = p.from ? parseTime('from', p.from) : to - WEEK;
+  const to = p.to ? parseIsoTime('to', p.to) : Date.now();
+  const from = p.from ? parseIsoTime('from', p.from) : to - WEEK;
   if (from > to) throw invalid("'from' must not be after 'to'", { field: 'from' });
   const sort = p.sort ?? '-time';
   const desc = sort.startsWith('-');

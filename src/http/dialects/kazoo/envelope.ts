@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorFormatter } from '../../errors.js';
 import { API_VERSION } from '../../app-version.js';
+import { isoSeconds } from '../../time.js';
 
 /** Unix seconds + this = Gregorian seconds (seconds since year 0), Kazoo's time unit. */
 export const GREGORIAN_OFFSET = 62_167_219_200;
@@ -15,7 +16,7 @@ export function sendEnvelope(req: FastifyRequest, reply: FastifyReply, data: unk
   const token = req.headers['x-auth-token'] ?? (req.query as Record<string, unknown> | undefined)?.auth_token;
   const body = {
     ...(typeof token === 'string' ? { auth_token: token } : {}),
-    data, ...extra, revision: randomUUID().replace(/-/g, ''), timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    data, ...extra, revision: randomUUID().replace(/-/g, ''), timestamp: isoSeconds(),
     version: API_VERSION, node: NODE, request_id: req.id, status: 'success',
   };
   return reply.code(status).header('content-type', 'application/json').send(JSON.stringify(body));
@@ -34,6 +35,6 @@ export const kazooFormatter: ErrorFormatter = (err, req) => ({
   body: {
     data: { message: err.message, ...(err.details?.field ? { [String(err.details.field)]: { invalid: { message: err.message } } } : {}) },
     error: String(err.status), message: err.status === 400 && err.details?.field ? 'validation error' : MESSAGE[err.status] ?? 'error',
-    status: 'error', request_id: req.id, timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), version: API_VERSION, node: NODE,
+    status: 'error', request_id: req.id, timestamp: isoSeconds(), version: API_VERSION, node: NODE,
   },
 });

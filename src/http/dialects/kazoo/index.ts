@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Vault } from '../../../context.js';
 import { ErrorCode, VaultError, forbidden, invalid, unauthorized } from '../../../core/errors.js';
 import type { Principal } from '../../../core/principals.js';
@@ -64,7 +64,8 @@ function filters(q: Q): RecordingFilter {
  */
 export function kazooDoor(app: FastifyInstance, vault: Vault): void {
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply, kazooFormatter));
-  // JSON without a charset parameter (see envelope.ts), errors included.
+  // JSON without a charset parameter (see envelope.ts), errors included: Fastify adds one to any
+  // JSON answer as it sends it, so it is taken off here, once for the whole door.
   app.addHook('onSend', async (_req, reply, payload) => {
     const type = reply.getHeader('content-type');
     if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', 'application/json');
@@ -102,7 +103,7 @@ export function kazooDoor(app: FastifyInstance, vault: Vault): void {
       { auth_token: token.access_token }, 201);
   });
 
-  const list = async (req: FastifyRequest<{ Params: { accountId: string; userId?: string }; Querystring: Q }>, reply: import('fastify').FastifyReply) => {
+  const list = async (req: FastifyRequest<{ Params: { accountId: string; userId?: string }; Querystring: Q }>, reply: FastifyReply) => {
     const p = account(req);
     const q = req.query;
     const { from, to } = window(q);

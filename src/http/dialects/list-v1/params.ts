@@ -3,6 +3,7 @@ import type { Principal } from '../../../core/principals.js';
 import type { RecordingFilter, RecordingQuery } from '../../../core/query.js';
 import { SENTIMENT_LABELS } from '../../../core/model.js';
 import { fromListV1 } from '../../../search/doors.js';
+import { parseIsoTime } from '../../time.js';
 
 /** The query string of GET /v1/recordings, as sent (every value a string). */
 export type ListV1Query = Record<string, string | string[] | undefined>;
@@ -25,11 +26,8 @@ function count(q: ListV1Query, name: string, min: number): number {
 
 /** An ISO date or date-time; a date alone means that whole day (from its start, or through its end). */
 function date(name: string, v: string, end: boolean): number {
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(v);
-  const zoned = /T.*(Z|[+-]\d{2}:?\d{2})$/.test(v);
-  const ms = Date.parse(dateOnly ? `${v}T00:00:00Z` : zoned ? v : `${v}Z`);
-  if (Number.isNaN(ms)) throw invalid(`'${name}' must be an ISO 8601 date, got '${v}'`, { field: name });
-  return dateOnly && end ? ms + 86_400_000 : ms;
+  const ms = parseIsoTime(name, v);
+  return end && /^\d{4}-\d{2}-\d{2}$/.test(v) ? ms + 86_400_000 : ms;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Party, Recording } from '../../../core/model.js';
 import type { Principal } from '../../../core/principals.js';
+import { isoSeconds } from '../../time.js';
 
 /**
  * A tag's id as this door shows it: tags are named per recording in callvault, and the list
@@ -34,7 +35,7 @@ export function renderRecording(rec: Recording, p: Principal) {
     direction: rec.callDirection === 'outgoing' ? 'OUT' : 'IN',
     from: person(rec.calling),
     to: person(rec.called ?? rec.answeredBy),
-    date: rec.startTime.replace(/\.\d{3}Z$/, 'Z'),
+    date: isoSeconds(rec.startTime),
     analysisResult: { score: rec.sentiment?.score ?? 0, sentiment: rec.sentiment?.label ?? null, status: analysisStatus(rec.insightsStatus) },
     channels: audio.reduce((n, m) => n + Math.max(1, m.channels), 0),
     duration: Math.round(rec.durationMs / 1000),

@@ -1,0 +1,15 @@
+import { invalid } from '../core/errors.js';
+
+/**
+ * An ISO 8601 time from a query parameter: a date alone is midnight UTC, a date-time without a
+ * zone is UTC. A bad value is a 400 naming the parameter.
+ */
+export function parseIsoTime(name: string, v: string): number {
+  const zoned = /T.*(Z|[+-]\d{2}:?\d{2})$/.test(v);
+  const ms = Date.parse(v.length === 10 ? `${v}T00:00:00Z` : zoned ? v : `${v}Z`);
+  if (Number.isNaN(ms)) throw invalid(`${name}: '${v}' is not a valid ISO 8601 time`, { field: name });
+  return ms;
+}
+
+/** A UTC time in whole seconds, `2026-11-20T10:00:00Z`, as error envelopes and several doors print it. */
+export const isoSeconds = (d: Date | string = new Date()): string => (typeof d === 'string' ? d : d.toISOString()).replace(/\.\d{3}Z$/, 'Z');
