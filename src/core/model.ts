@@ -194,3 +194,14 @@ export function partiesOf(r: Pick<Recording, PartyRole | 'participants'>): Array
   for (const p of r.participants) out.push({ role: 'participant', party: p });
   return out;
 }
+
+/** The Interaction Insights content.mediaType of a recording, from its live media files. */
+export function mediaTypeOf(r: Pick<Recording, 'media'>): MediaType {
+  const live = r.media.filter((m) => m.status !== 'deleted');
+  const has = (k: string) => live.some((m) => m.kind === k);
+  if (has('screen') && has('video')) return 'sharingAndVideo';
+  if (has('screen')) return 'sharing';
+  if (has('video')) return 'video';
+  if (has('audio')) return 'audio';
+  return 'none';
+}

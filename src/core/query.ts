@@ -14,6 +14,12 @@ export interface PartyFilter {
   /** Display names, case-insensitive exact. */
   name?: string[];
   extension?: string[];
+  /**
+   * Free values naming a party however the caller knows it (the Interaction Insights
+   * `called=`, `p=` filters): each may match the UPN (or the UPN's name before the '@'), user
+   * id, phone number (digits), extension or display name (case-insensitive) of one party.
+   */
+  any?: string[];
 }
 
 /** Fields a list can be sorted on; every door maps its own sort names onto these. */
@@ -28,7 +34,10 @@ export interface RecordingFilter {
   callType?: CallType[];
   /** Any party's phone number (digits compared, so +1 (555) 010-0000 matches 15550100000). */
   phone?: string[];
-  /** Any party's upn or user id, or the owner. */
+  /**
+   * Any party's upn or user id, or the owner. A value without '@' also matches a UPN with that
+   * name in any domain (`user1` finds user1@company.com), as user names are often given.
+   */
   user?: string[];
   tag?: string[];
   /** When the recording was stored (createdAt, ms): from inclusive, to exclusive. */
@@ -46,6 +55,8 @@ export interface RecordingFilter {
   legalHold?: boolean;
   sysCallId?: string[];
   sipCallId?: string[];
+  /** Call queue names, case-insensitive exact. */
+  queueName?: string[];
   callUuid?: string[];
   releaseCause?: ReleaseCause[];
   profileType?: ProfileType[];

@@ -32,6 +32,7 @@ export function filterExpression(eb: Eb, accountId: string, f: RecordingFilter, 
   if (f.legalHold !== undefined) c.push(eb('recordings.legal_hold', '=', f.legalHold ? 1 : 0));
   if (f.sysCallId?.length) c.push(eb('recordings.sys_call_id', 'in', f.sysCallId));
   if (f.sipCallId?.length) c.push(eb('recordings.sip_call_id', 'in', f.sipCallId));
+  if (f.queueName?.length) c.push(eb('recordings.queue_lc', 'in', f.queueName.map((q) => q.toLowerCase())));
   if (f.callUuid?.length) c.push(eb('recordings.call_uuid', 'in', f.callUuid));
   if (f.releaseCause?.length) c.push(eb('recordings.release_cause', 'in', f.releaseCause));
   if (f.profileType?.length) c.push(eb('recordings.profile_type', 'in', f.profileType));
@@ -58,7 +59,7 @@ export function filterExpression(eb: Eb, accountId: string, f: RecordingFilter, 
     const users = f.user;
     c.push(eb.exists(eb.selectFrom('recording_parties as u').select(sql.lit(1).as('one'))
       .whereRef('u.recording_seq', '=', 'recordings.seq')
-      .where((w) => w.or([w('u.upn_lc', 'in', users.map((x) => x.toLowerCase())), w('u.user_id', 'in', users)]))));
+      .where((w) => w.or(userMatches(w, 'u', users)))));
   }
   if (f.notUser?.length) {
     const users = f.notUser;
@@ -88,14 +89,40 @@ function partyExists(eb: Eb, pf: PartyFilter): Expression<SqlBool> {
         const digits = pf.phone.map(phoneDigits).filter((d) => d !== '');
         c.push(w('pf.phone_digits', 'in', digits.length ? digits : ['-']));
       }
-      if (pf.user?.length) {
-        const users = pf.user;
-        c.push(w.or([w('pf.upn_lc', 'in', users.map((x) => x.toLowerCase())), w('pf.user_id', 'in', users)]));
-      }
+      if (pf.user?.length) c.push(w.or(userMatches(w, 'pf', pf.user)));
       if (pf.name?.length) c.push(w('pf.name_lc', 'in', pf.name.map((x) => x.toLowerCase())));
       if (pf.extension?.length) c.push(w('pf.extension', 'in', pf.extension));
+      if (pf.any?.length) {
+        const values = pf.any;
+        const lower = values.map((x) => x.toLowerCase());
+        const digits = values.map(phoneDigits).filter((d) => d !== '');
+        c.push(w.or([
+          ...userMatches(w, 'pf', values),
+          w('pf.name_lc', 'in', lower),
+          w('pf.extension', 'in', values),
+          ...(digits.length ? [w('pf.phone_digits', 'in', digits)] : []),
+        ]));
+      }
       return w.and(c);
     }));
+}
+
+/**
+ * A party row naming one of `users`: by UPN or user id, and for a value without '@' by a UPN
+ * of that name in any domain (LIKE 'name@%', wildcards in the value escaped).
+ */
+function userMatches<DB, TB extends keyof DB>(w: ExpressionBuilder<DB, TB>, alias: 'u' | 'pf', users: string[]): Expression<SqlBool>[] {
+  const upn = sql.ref<string>(`${alias}.upn_lc`);
+  const out: Expression<SqlBool>[] = [
+    w(upn, 'in', users.map((x) => x.toLowerCase())),
+    w(sql.ref<string>(`${alias}.user_id`), 'in', users),
+  ];
+  for (const name of users) {
+    if (name === '' || name.includes('@')) continue;
+    const pattern = `${name.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}@%`;
+    out.push(sql<SqlBool>`${upn} LIKE ${pattern} ESCAPE '\\'`);
+  }
+  return out;
 }
 
 /** Owner, a party by id or upn, or a shared access group (see core/access.ts). */

@@ -134,6 +134,15 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await sql.raw('CREATE INDEX recordings_created_live ON recordings (account_id, created_at, seq) WHERE deleted_at IS NULL').execute(db);
       },
     },
+    '0009_queue': {
+      async up(db: Kysely<unknown>) {
+        // The call queue's name, lower-cased, for the Interaction Insights `q=` filter; filled from the documents.
+        await sql.raw('ALTER TABLE recordings ADD COLUMN queue_lc TEXT').execute(db);
+        const queue = dialect === 'sqlite' ? "json_extract(doc, '$.queueName')" : "(doc::jsonb ->> 'queueName')";
+        await sql.raw(`UPDATE recordings SET queue_lc = lower(${queue}) WHERE ${queue} IS NOT NULL`).execute(db);
+        await sql.raw('CREATE INDEX recordings_queue ON recordings (account_id, queue_lc) WHERE queue_lc IS NOT NULL').execute(db);
+      },
+    },
   };
 }
 

@@ -34,6 +34,8 @@ export interface MetadataStore {
   getClient(id: string): Promise<ApiClient | null>;
   createUser(u: User): Promise<void>;
   findUser(accountId: string, username: string): Promise<User | null>;
+  /** A user of the account by id. */
+  getUser(accountId: string, id: string): Promise<User | null>;
   /** Users of any account with this username (logins that do not name the account). */
   findUsersByUsername(username: string): Promise<User[]>;
   findUserByCredentialKey(accountId: string, key: string): Promise<User | null>;

@@ -1,5 +1,5 @@
 import type { Insertable } from 'kysely';
-import { partiesOf, type MediaType, type Recording } from '../core/model.js';
+import { mediaTypeOf, partiesOf, type Recording } from '../core/model.js';
 import type { RecordingGroupsTable, RecordingPartiesTable, RecordingsTable, RecordingTagsTable } from './schema.js';
 
 /** Digits only, so every spelling of a phone number compares equal. */
@@ -32,6 +32,7 @@ export function recordingColumns(r: Recording, rev: number): Omit<Insertable<Rec
     transcription_status: r.transcriptionStatus,
     insights_status: r.insightsStatus,
     sentiment: r.sentiment?.label ?? null,
+    queue_lc: r.queueName?.toLowerCase() ?? null,
     media_type: mediaTypeOf(r),
     region: r.region ?? null,
     legal_hold: r.legalHold ? 1 : 0,
@@ -77,17 +78,6 @@ export function tagRows(r: Recording, seq: number): RecordingTagsTable[] {
 
 export function groupRows(r: Recording, seq: number): RecordingGroupsTable[] {
   return [...new Set(r.accessGroups.map((g) => g.id))].map((group_id) => ({ recording_seq: seq, account_id: r.accountId, group_id }));
-}
-
-/** The Interaction Insights content.mediaType of a recording, from its live media files. */
-export function mediaTypeOf(r: Pick<Recording, 'media'>): MediaType {
-  const live = r.media.filter((m) => m.status !== 'deleted');
-  const has = (k: string) => live.some((m) => m.kind === k);
-  if (has('screen') && has('video')) return 'sharingAndVideo';
-  if (has('screen')) return 'sharing';
-  if (has('video')) return 'video';
-  if (has('audio')) return 'audio';
-  return 'none';
 }
 
 export function recordingFromRow(row: { seq: number; doc: string }): Recording {

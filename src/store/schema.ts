@@ -44,6 +44,7 @@ export interface RecordingsTable {
   /** Set when the recording is indexed for search: the rowid of its transcript_fts row (see migration 0005). */
   search_key: Generated<number | null>;
   sentiment: string | null;
+  queue_lc: string | null;
 }
 
 export interface RecordingPartiesTable {

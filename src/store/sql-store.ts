@@ -129,6 +129,11 @@ export class SqlStore implements MetadataStore {
     return row ? SqlStore.user(row) : null;
   }
 
+  async getUser(accountId: string, id: string): Promise<User | null> {
+    const row = await this.db.selectFrom('users').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+    return row ? SqlStore.user(row) : null;
+  }
+
   async findUser(accountId: string, username: string): Promise<User | null> {
     const row = await this.db.selectFrom('users').selectAll().where('account_id', '=', accountId).where('username', '=', username).executeTakeFirst();
     return row ? SqlStore.user(row) : null;
