@@ -130,7 +130,26 @@ export const ROUTE_EVENTS: Record<string, Mapper> = {
   'GET /api/v1/audit-logs': (r) => [ev('auditTrail', 'view', null, `viewed the audit trail${filterText(r)}`, `view the audit trail${filterText(r)}`)],
   'GET /api/v1/api-activity-logs': (r) => [ev('apiActivityLogs', 'view', null, `viewed the API activity log${filterText(r)}`, `view the API activity log${filterText(r)}`)],
   'GET /api/v1/system-activity-logs': (r) => [ev('systemActivityLog', 'view', null, `viewed the system activity log${filterText(r)}`, `view the system activity log${filterText(r)}`)],
+  'POST /live/v1/login': (r) => [ev('user', 'login', r.claimedId, `client ${r.claimedId} signed in through the Interaction Insights door (token issued)`,
+    `sign in as client ${r.claimedId ?? '(none named)'} through the Interaction Insights door`)],
+  ...insightsEvents(''),
+  ...insightsEvents('/live/v1/serviceTypeAPI/STNG/:tenant'),
 };
+
+/** The Interaction Insights door's routes, at the root and under the tenant base URL. */
+function insightsEvents(base: string): Record<string, Mapper> {
+  const api = `${base}/api/integration/v1`;
+  const door = ' (Interaction Insights)';
+  return {
+    [`GET ${api}/recordings`]: (r) => [ev('interactions', 'view', null, `listed recordings${door}${filterText(r)}`, `list recordings${door}${filterText(r)}`)],
+    [`GET ${api}/recordings/:id`]: (r) => [ev('call', 'view', r.params.id ?? null, `viewed recording ${r.params.id}${door}`, `view recording ${r.params.id}${door}`)],
+    [`GET ${api}/recordings/:id/transcript`]: (r) => [ev('transcript', 'view', r.params.id ?? null,
+      `viewed the transcript of recording ${r.params.id}${door}`, `view the transcript of recording ${r.params.id}${door}`)],
+    [`GET ${api}/apiActivityLogs`]: (r) => [ev('apiActivityLogs', 'view', null, `viewed the API activity log${door}${filterText(r)}`, `view the API activity log${door}${filterText(r)}`)],
+    [`GET ${api}/auditLogs`]: (r) => [ev('auditTrail', 'view', null, `viewed the audit trail${door}${filterText(r)}`, `view the audit trail${door}${filterText(r)}`)],
+    [`GET ${api}/systemActivityLogs`]: (r) => [ev('systemActivityLog', 'view', null, `viewed the system activity log${door}${filterText(r)}`, `view the system activity log${door}${filterText(r)}`)],
+  };
+}
 
 const BY_METHOD: Record<string, AuditAction> = { GET: 'view', HEAD: 'access', POST: 'add', PUT: 'modify', PATCH: 'modify', DELETE: 'delete' };
 

@@ -63,7 +63,7 @@ function claimed(headers: IncomingHttpHeaders, rawBody: unknown, route: string |
     const id = str(decode(text.slice(0, Math.max(0, text.indexOf(':')))));
     if (id) return { kind: isClientSignIn ? 'client' : 'user', id, account: null };
   }
-  const clientId = str(body.client_id);
+  const clientId = str(body.client_id) ?? str(body.clientId);
   if (clientId) return { kind: 'client', id: clientId, account: null };
   const username = str(body.username);
   if (username) return { kind: 'user', id: username, account: str(body.account) };

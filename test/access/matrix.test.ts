@@ -56,6 +56,13 @@ describe('the role matrix', () => {
     ['list the jobs of a recording outside the view', 'GET', () => `/api/v1/recordings/${other.id}/jobs`, undefined, { client: 200, ada: 200, sue: 404, amy: 404, noscope: 403 }],
     ['read the pipeline policy', 'GET', () => '/api/v1/settings/pipeline', undefined, { client: 403, ada: 200, sue: 403, amy: 403, noscope: 403 }],
     ['change the pipeline policy', 'PUT', () => '/api/v1/settings/pipeline', { autoTranscribe: false }, { client: 403, ada: 200, sue: 403, amy: 403, noscope: 403 }],
+    // The Interaction Insights door answers every caller as the native API does, in the same envelope.
+    ['list recordings (Interaction Insights)', 'GET', () => '/api/integration/v1/recordings', undefined, { client: 200, ada: 200, sue: 200, amy: 200, noscope: 403 }],
+    ['get a recording outside the view (Interaction Insights)', 'GET', () => `/api/integration/v1/recordings/${other.id}`, undefined, { client: 200, ada: 200, sue: 404, amy: 404, noscope: 403 }],
+    ['read a transcript outside the view (Interaction Insights)', 'GET', () => `/api/integration/v1/recordings/${other.id}/transcript`, undefined, { client: 404, ada: 404, sue: 404, amy: 404, noscope: 404 }],
+    ['read the audit trail (Interaction Insights)', 'GET', () => '/api/integration/v1/auditLogs', undefined, { client: 403, ada: 200, sue: 403, amy: 403, noscope: 403 }],
+    ['read the API activity log (Interaction Insights)', 'GET', () => '/api/integration/v1/apiActivityLogs', undefined, { client: 403, ada: 200, sue: 403, amy: 403, noscope: 403 }],
+    ['read the system activity log (Interaction Insights)', 'GET', () => '/api/integration/v1/systemActivityLogs', undefined, { client: 403, ada: 200, sue: 403, amy: 403, noscope: 403 }],
     // Last: once a transcript is requested, callers without originals:read wait for redaction before playing.
     ['request a transcript outside the view', 'POST', () => `/api/v1/recordings/${other.id}/transcript`, undefined, { client: 202, ada: 202, sue: 404, amy: 404, noscope: 403 }],
   ];
