@@ -24,6 +24,9 @@ export async function benchDoors(server: BenchServer, seeded: SeededDb, opts: Do
     ['recordings list v1', '/v1/recordings?quantity=25&from=0', '/api/v1/recordings?pageSize=25'],
     ['recordings list v1, a month', '/v1/recordings?quantity=25&from=0&startdate=2024-06-01&enddate=2024-06-30', '/api/v1/recordings?pageSize=25&from=2024-06-01&to=2024-07-01'],
     ['Kazoo', `/v2/accounts/${seeded.accountId}/recordings?page_size=25&created_from=${from}&created_to=${to}`, '/api/v1/recordings?pageSize=25&sort=-createdAt'],
+    ['Interaction Insights', '/api/integration/v1/recordings?pageSize=25', '/api/v1/recordings?pageSize=25'],
+    ['Interaction Insights, a month', `/api/integration/v1/recordings?pageSize=25&filter=${encodeURIComponent('(from=2024-06-01T00:00:00Z,to=2024-06-30T23:59:59Z)')}&sort=-startTime`,
+      '/api/v1/recordings?pageSize=25&from=2024-06-01&to=2024-07-01'],
   ];
   const rows: SummaryRow[] = [];
   for (const [name, door, native] of pairs) {

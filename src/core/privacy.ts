@@ -54,7 +54,7 @@ export function maskDeep<T>(value: T, masks: Set<string>, path = ''): T {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     const here = path ? `${path}.${k}` : k;
-    out[k] = (masks.has(k) || masks.has(here)) && (typeof v !== 'object' || v === null) ? MASK : maskDeep(v, masks, here);
+    out[k] = (masks.has(k) || masks.has(here)) && v !== undefined && (typeof v !== 'object' || v === null) ? MASK : maskDeep(v, masks, here);
   }
   return out as T;
 }

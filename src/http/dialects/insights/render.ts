@@ -8,25 +8,24 @@ export interface Links {
   base: string;
 }
 
-/** A party as Appendix A writes one: id, upn, displayName, oid, phoneNumber, sipUri (those known). */
+/**
+ * A party as Appendix A writes one: id, upn, displayName, oid, phoneNumber, sipUri. Here and
+ * below, fields left undefined are not written (JSON.stringify and maskDeep skip them).
+ */
 function party(p: Party | undefined): Record<string, string | undefined> | undefined {
   if (!p) return undefined;
-  return drop({ id: p.id, upn: p.upn, displayName: p.displayName, oid: p.oid, phoneNumber: p.phoneNumber, sipUri: p.sipUri });
+  return { id: p.id, upn: p.upn, displayName: p.displayName, oid: p.oid, phoneNumber: p.phoneNumber, sipUri: p.sipUri };
 }
 
-function drop<T extends Record<string, unknown>>(o: T): T {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return o;
-}
 
 const endOf = (startIso: string, ms: number) => new Date(Date.parse(startIso) + ms).toISOString();
 
 /** A media file as audioContent / one sharing or video segment: its own file name is its media id (see docs). */
 function segment(rec: Recording, m: MediaFile) {
   const startTime = m.startTime ?? rec.startTime;
-  return drop({
+  return {
     fileName: m.id, startTimeMs: 0, endTimeMs: m.durationMs, startTime, endTime: m.stopTime ?? endOf(startTime, m.durationMs),
-  });
+  };
 }
 
 /** The user commands (on-demand pause/resume by someone) and system commands of the call. */
@@ -36,7 +35,7 @@ function meetingEvents(rec: Recording) {
   const SYSTEM: Partial<Record<RecordingEvent['type'], string>> = { pause: 'callPaused', resume: 'callResumed', hold: 'callHold', retrieve: 'callRetrieved' };
   const USER: Partial<Record<RecordingEvent['type'], string>> = { pause: 'userPause', resume: 'userResume' };
   for (const e of rec.events) {
-    if (e.by && USER[e.type]) userCmds.push(drop({ cmdName: USER[e.type], createdAt: e.at, createdBy: party(e.party) ?? { id: e.by } }));
+    if (e.by && USER[e.type]) userCmds.push({ cmdName: USER[e.type], createdAt: e.at, createdBy: party(e.party) ?? { id: e.by } });
     else if (SYSTEM[e.type]) systemCmds.push({ cmdName: SYSTEM[e.type], createdAt: e.at });
   }
   return { userCmds, systemCmds };
@@ -46,7 +45,7 @@ function meetingEvents(rec: Recording) {
 function pauseResume(rec: Recording) {
   const last = [...rec.events].reverse().find((e) => e.type === 'pause' || e.type === 'resume');
   if (!last) return { status: 'none' };
-  return drop({ status: last.type === 'pause' ? 'paused' : 'resumed', createdAt: last.at, createdBy: party(last.party) });
+  return { status: last.type === 'pause' ? 'paused' : 'resumed', createdAt: last.at, createdBy: party(last.party) };
 }
 
 /**
@@ -63,22 +62,22 @@ export function renderRecording(rec: Recording, links: Links): Record<string, un
   const target = rec.target;
   const transcriptReady = rec.transcriptionStatus === 'ready';
   const insightsReady = rec.insightsStatus === 'ready' || rec.insightsStatus === 'edited';
-  return drop({
+  return {
     version: rec.version,
     transferredBy: party(rec.transferredBy),
     playerLink: native,
     expires: rec.expires,
     videoExpires: video.length ? rec.expires : undefined,
     id: rec.id,
-    target: target ? drop({
+    target: target ? {
       userGlobalId: target.id, upn: target.upn, displayName: target.displayName, azureOid: target.oid,
       phoneNumber: target.phoneNumber, sipUri: target.sipUri,
-    }) : undefined,
+    } : undefined,
     onBehalfOf: party(rec.onBehalfOf),
     transferTo: party(rec.transferTo),
     called: party(rec.called),
     calling: party(rec.calling),
-    answeredBy: rec.answeredBy ? drop({ answerTime: rec.answeredBy.answerTime, ...party(rec.answeredBy) }) : undefined,
+    answeredBy: rec.answeredBy ? { answerTime: rec.answeredBy.answerTime, ...party(rec.answeredBy) } : undefined,
     meetingOrganizer: party(rec.meetingOrganizer),
     startTime: rec.startTime,
     releaseTime: rec.releaseTime ?? endOf(rec.startTime, rec.durationMs),
@@ -88,32 +87,32 @@ export function renderRecording(rec: Recording, links: Links): Record<string, un
     callDirection: rec.callDirection,
     callType: rec.callType,
     releaseCause: rec.releaseCause,
-    notes: rec.notes.map((n) => drop({
+    notes: rec.notes.map((n) => ({
       visibility: n.visibility, id: n.id, createdBy: party(n.createdBy), content: n.content, createdAt: n.createdAt, createdTime: n.createdAt,
     })),
-    participants: rec.participants.map((p) => drop({ joinTime: p.joinTime, leaveTime: p.leaveTime, ...party(p) })),
+    participants: rec.participants.map((p) => ({ joinTime: p.joinTime, leaveTime: p.leaveTime, ...party(p) })),
     meetingEvents: meetingEvents(rec),
-    content: drop({
+    content: {
       mediaType: mediaTypeOf(rec),
       path: native,
-      audioContent: drop({ subPath: '/media', ...(audio ? segment(rec, audio) : {}), status: audio?.status ?? rec.mediaStatus }),
+      audioContent: { subPath: '/media', ...(audio ? segment(rec, audio) : {}), status: audio?.status ?? rec.mediaStatus },
       sharingContent: screen.length ? { subPath: '/media', sharingMetadata: screen.map((m) => segment(rec, m)), status: screen[0]!.status } : undefined,
       videoContent: video.length ? {
         subPath: '/media', status: video[0]!.status,
         videoMetadata: video.map((m) => ({ streamId: m.id, ...segment(rec, m) })),
       } : undefined,
-      transcriptionContent: drop({
+      transcriptionContent: {
         vttInfo: transcriptReady ? [{ fullPathVttFile: `${links.origin}${links.base}/api/integration/v1/recordings/${rec.id}/transcript` }] : [],
         error: rec.transcriptionStatus === 'failed' || rec.transcriptionStatus === 'failedExceeded' ? `transcription ${rec.transcriptionStatus}` : undefined,
         transcriptionStatus: rec.transcriptionStatus,
-      }),
-      insightsContent: drop({
+      },
+      insightsContent: {
         insightsInfo: insightsReady ? [{ fullPathInsightsFile: `${native}/insights` }] : [],
         error: rec.insightsStatus === 'failed' || rec.insightsStatus === 'failedExceeded' ? `insights ${rec.insightsStatus}` : undefined,
         insightsStatus: rec.insightsStatus,
-      }),
-    }),
-    accessGroups: rec.accessGroups.map((g) => drop({ name: g.name, id: g.id })),
+      },
+    },
+    accessGroups: rec.accessGroups.map((g) => ({ name: g.name, id: g.id })),
     queueName: rec.queueName,
     legalHold: rec.legalHold,
     doubleRecordingType: 'primary',
@@ -126,5 +125,5 @@ export function renderRecording(rec: Recording, links: Links): Record<string, un
     rodStatus: { status: rec.profileType === 'recordOnDemand' ? 'started' : 'none' },
     recordingSource: rec.recordingSource ?? 'nativeRecording',
     recordingPlatform: rec.recordingPlatform ?? { recordingPlatformType: rec.source === 'siprec' ? 'siprec' : 'unspecified' },
-  });
+  };
 }
