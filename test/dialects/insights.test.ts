@@ -433,3 +433,22 @@ describe('Interaction Insights door', () => {
     });
   });
 });
+
+describe('Interaction Insights door: throttling', () => {
+  let server: TestServer;
+  // The burst counts the test helper's own sign-in too: three are left.
+  before(async () => { server = await startServer({ CALLVAULT_LOGIN_BURST: '4', CALLVAULT_LOGIN_PER_MINUTE: '1' }); });
+  after(() => server?.stop());
+
+  it('answers 429 RATE_LIMIT_EXCEEDED with Retry-After once an address has used its sign-in burst', async () => {
+    const statuses: number[] = [];
+    let last: Res | undefined;
+    for (let i = 0; i < 5; i++) {
+      last = await call(server, 'POST', '/live/v1/login', { token: null, json: { client_id: 'my-integration-app', client_secret: 'wrong' } });
+      statuses.push(last.status);
+    }
+    assert.deepEqual(statuses, [401, 401, 401, 429, 429]);
+    assertError(last!, 429, 'RATE_LIMIT_EXCEEDED');
+    assert.ok(Number(last!.headers.get('retry-after')) > 0);
+  });
+});
