@@ -140,6 +140,8 @@ describe('Interaction Insights door', () => {
       assert.equal(res.json.count, 3);
       assert.deepEqual(res.json.result, { statusCode: 'ok', description: 'Success' });
       assert.equal(res.json.pages.nextPage, '');
+      const byTimestamp = await call(server, 'GET', `${API}/recordings?filter=(from=2026-06-10T00:00:00Z,to=2026-06-17T23:59:59Z,u=user@company.com)&sort=-timestamp`);
+      assert.deepEqual(byTimestamp.json.data.map((r: { id: string }) => r.id), [june[2], june[0], june[1]], 'sort=-timestamp as section 1.2.4.2 writes it');
       const first = res.json.data[1];
       assert.equal(first.startTime, '2026-06-16T14:03:11Z');
       assert.equal(first.content.transcriptionContent.transcriptionStatus, 'none');

@@ -35,9 +35,12 @@ const MEDIA_TYPE = compactTable(MEDIA_TYPES, { videosharing: 'sharingAndVideo' }
 /** rType "Full Time" / "Record On Demand" / "Save On Demand" compact to the canonical names. */
 const PROFILE_TYPE = compactTable(PROFILE_TYPES);
 
-/** Sort fields of the recordings list; `duration` is accepted for durationMs. */
+/**
+ * Sort fields of the recordings list; `duration` is accepted for durationMs, and `timestamp`
+ * (the field of section 1.2.4.2's example) means the call's start.
+ */
 const SORTS: Record<string, SortField> = {
-  starttime: 'startTime', releasetime: 'releaseTime', duration: 'durationMs', durationms: 'durationMs', createdat: 'createdAt', updatedat: 'updatedAt',
+  starttime: 'startTime', timestamp: 'startTime', releasetime: 'releaseTime', duration: 'durationMs', durationms: 'durationMs', createdat: 'createdAt', updatedat: 'updatedAt',
 };
 
 export const DEFAULT_PAGE_SIZE = 25;
