@@ -193,7 +193,8 @@ export class RecordingService {
     });
   }
 
-  async delete(p: Principal, id: string, opts: { mediaOnly: boolean }): Promise<void> {
+  /** Deletes a recording (or its media); answers the recording as it was just before. */
+  async delete(p: Principal, id: string, opts: { mediaOnly: boolean }): Promise<Recording> {
     requireScope(p, 'recordings:delete');
     for (let attempt = 0; attempt < 5; attempt++) {
       const rev = await this.store.getRevision(p.accountId, id);
@@ -216,7 +217,7 @@ export class RecordingService {
       }
       if (secrets === null) continue;
       await this.eraser.erase(secrets);
-      return;
+      return rec;
     }
     throw conflict('the recording is being changed by someone else; try again');
   }

@@ -157,8 +157,7 @@ export function kazooDoor(app: FastifyInstance, vault: Vault): void {
 
   app.delete<{ Params: { accountId: string; recordingId: string } }>('/v2/accounts/:accountId/recordings/:recordingId', { schema: { hide: true } }, async (req, reply) => {
     const p = account(req);
-    const rec = await vault.recordings.get(p, req.params.recordingId);
-    await vault.recordings.delete(p, rec.id, { mediaOnly: false });
+    const rec = await vault.recordings.delete(p, req.params.recordingId, { mediaOnly: false });
     return sendEnvelope(req, reply, { ...renderRecording(rec, await realmOf(p.accountId)), _read_only: { deleted: true } });
   });
 }
