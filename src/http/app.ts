@@ -68,7 +68,9 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${idPrefix}${(++requestCount).toString(36)}`;
     },
     bodyLimit: vault.config.limits.maxJsonBytes,
-    routerOptions: { maxParamLength: 256 },
+    // Clients compose URLs from a base that ends in '/' (as the Interaction Insights document
+    // writes its base URLs): `…/STNG/{tenant}//api/…` finds the route.
+    routerOptions: { maxParamLength: 256, ignoreDuplicateSlashes: true },
     // Requests Node's parser refuses before any route exists (oversized or malformed headers):
     // answered in the envelope too, on the raw socket.
     clientErrorHandler: (err: NodeJS.ErrnoException, socket: Socket) => {
@@ -135,7 +137,7 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
   await app.register(async (scope) => uploadRoutes(scope, vault), { prefix: '/api/v1' });
   // The doors of other products' APIs, each with its own error envelope.
   await app.register(async (scope) => listV1Door(scope, vault));
-  await app.register(async (scope) => kazooDoor(scope, vault));
+  await app.register(async (scope) => kazooDoor(scope, vault, throttle));
   await app.register(async (scope) => insightsDoor(scope, vault, throttle));
   return app;
 }

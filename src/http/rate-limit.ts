@@ -26,6 +26,12 @@ export class RateLimiter {
     if (this.buckets.size > this.maxKeys) this.prune(now);
   }
 
+  /** Gives back one token spent for `key` (up to the burst). */
+  refund(key: string): void {
+    const b = this.buckets.get(key);
+    if (b) b.tokens = Math.min(this.burst, b.tokens + 1);
+  }
+
   private prune(now: number): void {
     const rate = this.perMinute / 60_000;
     for (const [k, b] of this.buckets) {

@@ -4,6 +4,8 @@ import { RateLimiter } from './rate-limit.js';
 /**
  * Login attempts (client credentials, passwords, Basic) run a slow KDF: they are throttled per
  * source address and per account name/client id, shared by every route that checks a secret.
+ * A sign-in that succeeds gives its attempt back, so integrations that sign in often are not
+ * locked out while guessing still is.
  */
 export class LoginThrottle {
   private readonly perIp: RateLimiter;
@@ -18,6 +20,15 @@ export class LoginThrottle {
   check(ip: string, name: string): void {
     this.perIp.take(ip);
     this.perName.take(name.toLowerCase());
+  }
+
+  /** Checks, then runs a sign-in; its attempt is given back if it succeeds. */
+  async attempt<T>(ip: string, name: string, signIn: () => Promise<T>): Promise<T> {
+    this.check(ip, name);
+    const result = await signIn();
+    this.perIp.refund(ip);
+    this.perName.refund(name.toLowerCase());
+    return result;
   }
 }
 

@@ -64,7 +64,8 @@ describe('the role matrix', () => {
     // The Interaction Insights door answers every caller as the native API does, in the same envelope.
     ['list recordings (Interaction Insights)', 'GET', () => '/api/integration/v1/recordings', undefined, { client: 200, ada: 200, sue: 200, amy: 200, noscope: 403 }],
     ['get a recording outside the view (Interaction Insights)', 'GET', () => `/api/integration/v1/recordings/${other.id}`, undefined, { client: 200, ada: 200, sue: 404, amy: 404, noscope: 403 }],
-    ['read a transcript outside the view (Interaction Insights)', 'GET', () => `/api/integration/v1/recordings/${other.id}/transcript`, undefined, { client: 404, ada: 404, sue: 404, amy: 404, noscope: 404 }],
+    // Its transcript needs both of the document's permissions (recordings:read and transcripts:read).
+    ['read a transcript outside the view (Interaction Insights)', 'GET', () => `/api/integration/v1/recordings/${other.id}/transcript`, undefined, { client: 404, ada: 404, sue: 404, amy: 404, noscope: 403 }],
     ['read the audit trail (Interaction Insights)', 'GET', () => '/api/integration/v1/auditLogs', undefined, { client: 403, ada: 200, sue: 403, amy: 403, noscope: 403 }],
     ['read the API activity log (Interaction Insights)', 'GET', () => '/api/integration/v1/apiActivityLogs', undefined, { client: 403, ada: 200, sue: 403, amy: 403, noscope: 403 }],
     ['read the system activity log (Interaction Insights)', 'GET', () => '/api/integration/v1/systemActivityLogs', undefined, { client: 403, ada: 200, sue: 403, amy: 403, noscope: 403 }],

@@ -115,6 +115,10 @@ describe('Interaction Insights door', () => {
       // The pseudo-code of section 3.4 spells the fields clientId / clientSecret.
       const camel = await call(server, 'POST', '/live/v1/login', { token: null, json: { clientId: admin.clientId, clientSecret: admin.secret } });
       assert.equal(camel.status, 200);
+      const form = await call(server, 'POST', '/live/v1/login', {
+        token: null, body: `client_id=${admin.clientId}&client_secret=${encodeURIComponent(admin.secret)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      assert.equal(form.status, 200, form.bytes.toString());
     });
 
     it('answers 400 INVALID_REQUEST without credentials or with a body that is not JSON, 401 for wrong ones', async () => {
@@ -261,6 +265,9 @@ describe('Interaction Insights door', () => {
       assert.equal(list.json.data[0].id, bulk[0]);
       const one = await call(server, 'GET', `${long}/recordings/${full}`);
       assert.equal(one.json[0].id, full);
+      // A base URL ending in '/' composed with the API prefix: a doubled slash still finds the route.
+      const composed = await call(server, 'GET', `/live/v1/serviceTypeAPI/STNG/${TENANT}//api/integration/v1/recordings/${full}`);
+      assert.equal(composed.status, 200, composed.bytes.toString());
       assert.equal((await call(server, 'GET', `/live/v1/serviceTypeAPI/STNG/${server.accountId}${API}/recordings/${full}`)).status, 200);
       const other = await server.client({ newAccount: true });
       assertError(await call(server, 'GET', `/live/v1/serviceTypeAPI/STNG/${other.accountId}${API}/recordings?pageSize=1`), 403, 'INSUFFICIENT_PERMISSIONS');
@@ -299,6 +306,11 @@ describe('Interaction Insights door', () => {
         down.push(...res.json.data.map((r: { id: string }) => r.id));
       }
       assert.deepEqual(down, [...bulk].reverse());
+      // Past the last page: no data, and previosPage leads back to the last page.
+      const beyond = await call(server, 'GET', `${API}/recordings?filter=(from=2025-01-01T00:00:00Z,to=2025-01-31T00:00:00Z)&pageSize=100&page=9`);
+      assert.deepEqual(beyond.json.data, []);
+      assert.equal(beyond.json.pages.nextPage, '');
+      assert.equal(new URL(beyond.json.pages.previosPage).searchParams.get('page'), '3');
     });
 
     it('answers 404 RESOURCE_NOT_FOUND for an unknown recording', async () => {
@@ -324,6 +336,9 @@ describe('Interaction Insights door', () => {
       await bad('pageSize=101', /pageSize/);
       await bad('pageSize=0', /pageSize/);
       await bad('page=abc', /page/);
+      await bad('page=1&page=2', /more than once/);
+      await bad('pageSize=10&sort=startTime&sort=-startTime', /more than once/);
+      await bad(`filter=${encodeURIComponent('(from=2026-02-30T00:00:00Z)')}`, /ISO 8601/);
     });
   });
 
@@ -438,8 +453,7 @@ describe('Interaction Insights door', () => {
 
 describe('Interaction Insights door: throttling', () => {
   let server: TestServer;
-  // The burst counts the test helper's own sign-in too: three are left.
-  before(async () => { server = await startServer({ CALLVAULT_LOGIN_BURST: '4', CALLVAULT_LOGIN_PER_MINUTE: '1' }); });
+  before(async () => { server = await startServer({ CALLVAULT_LOGIN_BURST: '3', CALLVAULT_LOGIN_PER_MINUTE: '1' }); });
   after(() => server?.stop());
 
   it('answers 429 RATE_LIMIT_EXCEEDED with Retry-After once an address has used its sign-in burst', async () => {

@@ -41,8 +41,7 @@ export function oauthRoutes(app: FastifyInstance, vault: Vault, throttle: LoginT
       throw invalid(`grant_type '${body.grant_type}' is not supported; use client_credentials`, { field: 'grant_type' });
     }
     if (!id || !secret) throw invalid('client_id and client_secret are required', { field: id ? 'client_secret' : 'client_id' });
-    throttle.check(req.ip, id);
     reply.header('cache-control', 'no-store');
-    return vault.auth.clientCredentials(id, secret, body.scope);
+    return throttle.attempt(req.ip, id, () => vault.auth.clientCredentials(id, secret, body.scope));
   });
 }

@@ -19,9 +19,9 @@ export function sessionRoutes(app: FastifyInstance, vault: Vault, throttle: Logi
       response: { 200: TokenSchema, 400: ErrorSchema, 401: ErrorSchema, 429: ErrorSchema },
     },
   }, async (req, reply) => {
-    throttle.check(req.ip, `${req.body.account ?? ''}/${req.body.username}`);
     reply.header('cache-control', 'no-store');
-    return vault.auth.userLogin(req.body.username, req.body.password, req.body.account);
+    return throttle.attempt(req.ip, `${req.body.account ?? ''}/${req.body.username}`,
+      () => vault.auth.userLogin(req.body.username, req.body.password, req.body.account));
   });
 
   app.post('/auth/logout', {

@@ -11,7 +11,9 @@ export function linksOf(req: FastifyRequest, tenant: string | undefined): Links 
 
 /** This request's URL with `page` set to `page`: the query as sent, in its order, otherwise unchanged. */
 function pageUrl(req: FastifyRequest, page: number): string {
-  const [path, query = ''] = req.url.split('?', 2) as [string, string?];
+  const q = req.url.indexOf('?');
+  const path = q < 0 ? req.url : req.url.slice(0, q);
+  const query = q < 0 ? '' : req.url.slice(q + 1);
   const params = new URLSearchParams(query);
   params.set('page', String(page));
   return `${req.protocol}://${req.host}${path}?${params.toString()}`;
@@ -28,7 +30,7 @@ export function pageEnvelope(req: FastifyRequest, data: unknown[], page: number,
   const counted = Math.ceil(total / pageSize);
   const pagesCount = more ? Math.max(page + 1, counted) : counted;
   const next = page < pagesCount ? pageUrl(req, page + 1) : '';
-  const previous = page > 1 ? pageUrl(req, Math.min(page - 1, pagesCount)) : '';
+  const previous = page > 1 ? pageUrl(req, Math.max(1, Math.min(page - 1, pagesCount))) : '';
   return {
     result: { statusCode: 'ok', description: 'Success' },
     count: total,

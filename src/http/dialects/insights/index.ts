@@ -9,7 +9,7 @@ import { sendError } from '../../errors.js';
 import type { LoginThrottle } from '../../throttle.js';
 import { linksOf, pageEnvelope } from './envelope.js';
 import { activityQuery, auditQuery, systemQuery } from './logs.js';
-import { toRecordingQuery } from './params.js';
+import { singleValues, toRecordingQuery } from './params.js';
 import { renderRecording } from './render.js';
 
 type ListQ = { filter?: string; sort?: string; page?: string; pageSize?: string };
@@ -42,6 +42,10 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 export function insightsDoor(app: FastifyInstance, vault: Vault, throttle: LoginThrottle): void {
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply));
+  // The document sends JSON; a form-encoded LoginRequest (as OAuth clients send) is read too.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
 
   app.post<{ Body: Record<string, unknown> | undefined }>('/live/v1/login', { config: { public: true }, schema: { hide: true } }, async (req, reply) => {
     const body = req.body;
@@ -51,8 +55,7 @@ export function insightsDoor(app: FastifyInstance, vault: Vault, throttle: Login
     const secret = body.client_secret ?? body.clientSecret;
     if (typeof id !== 'string' || id === '') throw invalid('client_id is required', { field: 'client_id' });
     if (typeof secret !== 'string' || secret === '') throw invalid('client_secret is required', { field: 'client_secret' });
-    throttle.check(req.ip, id);
-    const token = await vault.auth.clientCredentials(id, secret);
+    const token = await throttle.attempt(req.ip, id, () => vault.auth.clientCredentials(id, secret));
     reply.header('cache-control', 'no-store');
     return { access_token: token.access_token, token_type: token.token_type, expires_in: token.expires_in };
   });
@@ -75,7 +78,7 @@ export function insightsDoor(app: FastifyInstance, vault: Vault, throttle: Login
   for (const base of BASES) {
     app.get<{ Params: Tenant; Querystring: ListQ }>(`${base}${API}/recordings`, { schema: { hide: true } }, async (req) => {
       const p = await caller(req);
-      const q = toRecordingQuery(req.query);
+      const q = toRecordingQuery(singleValues(req.query));
       const page = await vault.recordings.list(p, q);
       const links = linksOf(req, req.params.tenant);
       const data = page.items.map((r) => renderRecording(r, links));
@@ -92,14 +95,15 @@ export function insightsDoor(app: FastifyInstance, vault: Vault, throttle: Login
     });
 
     app.get<{ Params: Tenant & { id: string } }>(`${base}${API}/recordings/:id/transcript`, { schema: { hide: true } }, async (req, reply) => {
-      const p = await caller(req);
+      // Section 2.3.3 needs both permissions: listing recordings and reading transcripts.
+      const p = needs(await caller(req), 'recordings:read');
       const { transcript } = await vault.transcripts.transcript(p, req.params.id);
       return reply.type('text/vtt; charset=utf-8').send(toWebVtt(transcript.cues));
     });
 
     app.get<{ Params: Tenant; Querystring: ListQ }>(`${base}${API}/apiActivityLogs`, { schema: { hide: true } }, async (req) => {
       const p = needs(await caller(req), 'logs:read');
-      const w = activityQuery(req.query);
+      const w = activityQuery(singleValues(req.query));
       await vault.logs.flush();
       const page = await vault.logs.listActivity({ ...w, accountId: p.accountId });
       const data = page.items.map((e) => ({
@@ -111,7 +115,7 @@ export function insightsDoor(app: FastifyInstance, vault: Vault, throttle: Login
 
     app.get<{ Params: Tenant; Querystring: ListQ }>(`${base}${API}/auditLogs`, { schema: { hide: true } }, async (req) => {
       const p = needs(await caller(req), 'logs:read');
-      const w = auditQuery(req.query);
+      const w = auditQuery(singleValues(req.query));
       await vault.logs.flush();
       const page = await vault.logs.listAudit({ ...w, accountId: p.accountId });
       const users = new Map<string, Promise<{ firstName?: string; lastName?: string; upn?: string } | null>>();
@@ -135,7 +139,7 @@ export function insightsDoor(app: FastifyInstance, vault: Vault, throttle: Login
     app.get<{ Params: Tenant; Querystring: ListQ }>(`${base}${API}/systemActivityLogs`, { schema: { hide: true } }, async (req) => {
       // The system log is shared by every account on the server: admin only, as in the native API.
       needs(await caller(req), 'admin');
-      const w = systemQuery(req.query);
+      const w = systemQuery(singleValues(req.query));
       await vault.logs.flush();
       const page = await vault.logs.listSystem(w);
       const data = page.items.map((e) => ({

@@ -16,7 +16,7 @@ export const SYSTEM_KEYS = ['from', 'to', 'logType', 'systemActivityType'] as co
  * meaning what each method does to a resource.
  */
 const AUDIT_ACTION = compactTable(AUDIT_ACTIONS, {
-  get: 'view', head: 'access', options: 'access', post: 'add', put: 'modify', patch: 'modify',
+  get: 'view', head: 'access', options: 'access', connect: 'access', trace: 'access', post: 'add', put: 'modify', patch: 'modify',
 } as Record<string, AuditAction>);
 
 /** The one-week default window of the log endpoints, its page and its sort. */

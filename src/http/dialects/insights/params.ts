@@ -45,6 +45,22 @@ const SORTS: Record<string, SortField> = {
 
 export const DEFAULT_PAGE_SIZE = 25;
 
+/** The query as single values: a parameter given twice (`page=1&page=2`) is a 400, not a guess. */
+export function singleValues<T extends Record<string, unknown>>(q: T): { [K in keyof T]: string | undefined } {
+  for (const [k, v] of Object.entries(q)) {
+    if (Array.isArray(v)) throw invalid(`the parameter '${k}' is given more than once`, { field: k });
+  }
+  return q as { [K in keyof T]: string | undefined };
+}
+
+/** Whether the date part of an ISO time names a real day (Date.parse rolls 2026-02-30 over to March). */
+function realDay(v: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(v);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
 /** page (from 1) and pageSize (1-100); anything else is a 400, not silently changed. */
 export function paging(q: { page?: string; pageSize?: string }): { page: number; pageSize: number } {
   const int = (name: string, v: string | undefined, max: number, dflt: number) => {
@@ -77,7 +93,7 @@ export function filterTime(c: Criterion | undefined, end: boolean): number | und
   if (!c) return undefined;
   if (c.values.length !== 1) throw invalid(`filter: '${c.key}' takes one time`, { field: 'filter' });
   const v = c.values[0]!.replace(/ (\d{2}:?\d{2})$/, '+$1');
-  if (!/^\d{4}-\d{2}-\d{2}/.test(v)) throw invalid(`filter: ${c.key}: '${v}' is not an ISO 8601 time`, { field: 'filter' });
+  if (!realDay(v)) throw invalid(`filter: ${c.key}: '${v}' is not an ISO 8601 time`, { field: 'filter' });
   const ms = parseIsoTime(`filter: ${c.key}`, v);
   if (!end) return ms;
   const time = /T(\d{2}:\d{2})(:\d{2})?(\.\d+)?/.exec(v);

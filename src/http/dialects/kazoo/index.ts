@@ -6,6 +6,7 @@ import type { Principal } from '../../../core/principals.js';
 import type { RecordingFilter } from '../../../core/query.js';
 import { principalOf } from '../../auth.js';
 import { sendError } from '../../errors.js';
+import type { LoginThrottle } from '../../throttle.js';
 import { fromGregorian, kazooFormatter, sendEnvelope, toGregorian } from './envelope.js';
 import { attachmentName, renderRecording } from './render.js';
 
@@ -62,7 +63,7 @@ function filters(q: Q): RecordingFilter {
  * Kazoo paging and Gregorian time windows, the document or its MP3 depending on Accept, PATCH
  * of user_metadata and DELETE, all in Kazoo's envelope.
  */
-export function kazooDoor(app: FastifyInstance, vault: Vault): void {
+export function kazooDoor(app: FastifyInstance, vault: Vault, throttle: LoginThrottle): void {
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply, kazooFormatter));
   // JSON without a charset parameter (see envelope.ts), errors included: Fastify adds one to any
   // JSON answer as it sends it, so it is taken off here, once for the whole door.
@@ -85,7 +86,7 @@ export function kazooDoor(app: FastifyInstance, vault: Vault): void {
     const accountName = typeof d.account_name === 'string' ? d.account_name : typeof d.account_realm === 'string' ? d.account_realm : '';
     if (!credentials) throw invalid('data.credentials is required', { field: 'credentials' });
     if (!accountName) throw invalid('data.account_name or data.account_realm is required (phone_number sign-in is not supported)', { field: 'account_name' });
-    const { token, user } = await vault.auth.credentialsLogin(credentials, accountName);
+    const { token, user } = await throttle.attempt(req.ip, accountName, () => vault.auth.credentialsLogin(credentials, accountName));
     return sendEnvelope(req, reply, {
       account_id: user.accountId, owner_id: user.id, account_name: accountName, is_reseller: false, reseller_id: user.accountId,
       language: 'en-us', apps: [], method: d.method === 'sha' ? 'sha' : 'md5',
@@ -96,8 +97,11 @@ export function kazooDoor(app: FastifyInstance, vault: Vault): void {
     const key = typeof req.body?.data?.api_key === 'string' ? req.body.data.api_key : '';
     // A Kazoo API key here is an API client's id and secret joined by a dot (see docs/dialects.md).
     const dot = key.indexOf('.');
-    if (dot <= 0) throw unauthorized('invalid api key');
-    const token = await vault.auth.clientCredentials(key.slice(0, dot), key.slice(dot + 1));
+    if (dot <= 0) {
+      throttle.check(req.ip, key.slice(0, 64));
+      throw unauthorized('invalid api key');
+    }
+    const token = await throttle.attempt(req.ip, key.slice(0, dot), () => vault.auth.clientCredentials(key.slice(0, dot), key.slice(dot + 1)));
     const p = vault.auth.principalFromBearer(token.access_token);
     return sendEnvelope(req, reply, { account_id: p.accountId, owner_id: null, is_reseller: false, reseller_id: p.accountId, apps: [] },
       { auth_token: token.access_token }, 201);
