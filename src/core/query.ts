@@ -47,6 +47,8 @@ export interface RecordingFilter {
   sysCallId?: string[];
   sipCallId?: string[];
   callUuid?: string[];
+  /** Any of the call's ids (sysCallId, sipCallId or callUuid) is one of these. */
+  callId?: string[];
   releaseCause?: ReleaseCause[];
   profileType?: ProfileType[];
   mediaType?: MediaType[];
