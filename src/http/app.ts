@@ -23,6 +23,8 @@ import { registerLogging, type RequestLogging } from './logging.js';
 import { listV1Door } from './dialects/list-v1/index.js';
 import { API_VERSION } from './app-version.js';
 import { kazooDoor } from './dialects/kazoo/index.js';
+import { vonageDoor } from './dialects/vonage/index.js';
+import { VONAGE_PREFIXES } from './dialects/vonage/envelope.js';
 import { isoSeconds } from './time.js';
 
 declare module 'fastify' {
@@ -135,5 +137,7 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
   // The doors of other products' APIs, each with its own error envelope.
   await app.register(async (scope) => listV1Door(scope, vault));
   await app.register(async (scope) => kazooDoor(scope, vault));
+  // Vonage's API under each path its clients use (see the door's envelope.ts).
+  for (const prefix of VONAGE_PREFIXES) await app.register(async (scope) => vonageDoor(scope, vault), { prefix });
   return app;
 }
