@@ -65,11 +65,11 @@ describe('Vonage call recording door', () => {
 
   before(async () => {
     server = await startServer();
-    for (const [username, role] of [['ada', 'admin'], ['amy', 'agent'], ['bob', 'agent']] as Array<[string, Role]>) {
+    for (const [username, role] of [['ada', 'admin'], ['amy', 'agent'], ['bob', 'agent'], ['sue', 'supervisor']] as Array<[string, Role]>) {
       users[username] = newId('usr', 10);
       await server.vault.store.createUser({
         id: users[username]!, accountId: server.accountId, username, passwordHash: await hashSecret('pw-pw-pw-pw'), role,
-        createdAt: new Date().toISOString(), upn: `${username}@acme.test`,
+        createdAt: new Date().toISOString(), upn: `${username}@acme.test`, groups: ['g1'],
       });
       tok[username] = (await call(server, 'POST', '/api/v1/auth/login', { token: null, json: { username, password: 'pw-pw-pw-pw' } })).json.access_token;
     }
@@ -78,7 +78,7 @@ describe('Vonage call recording door', () => {
     // The document's example recording, with audio.
     const { body, contentType } = multipart({
       startTime: '2019-01-01T00:00:00Z', durationMs: 60000, callDirection: 'incoming', sipCallId: EXAMPLE.call_id,
-      calling: { phoneNumber: '17325550100', displayName: 'JOHN SMITH' }, called: { phoneNumber: '17325550100', extension: '999' },
+      calling: { phoneNumber: '17325550100', displayName: 'JOHN SMITH' }, called: { phoneNumber: '17325550100', extension: '999' }, accessGroups: [{ id: 'g1' }],
     }, [{ fileName: 'example.mp3', type: 'audio/mpeg', data: mp3 }]);
     const up = await call(server, 'POST', '/api/v1/recordings', { body, headers: { 'content-type': contentType } });
     assert.equal(up.status, 201, up.bytes.toString());
@@ -253,6 +253,21 @@ describe('Vonage call recording door', () => {
       assert.equal(list.json.total_items, 0);
       // An agent cannot delete at all (no recordings:delete).
       assertVonageError(await vg('DELETE', `${BASE}/accounts/self/company_call_recordings/${example.id}`, 'amy'), 403);
+    });
+
+    it('masks what the account\'s privacy settings hide from supervisors, in this door\'s field names, and refuses searching on it', async () => {
+      await server.vault.store.updateAccountSettings(server.accountId, { privacy: { agentFields: ['userName'], customerFields: ['callerPhoneNumber', 'extension'] } });
+      try {
+        const one = await vg('GET', `${BASE}/accounts/self/company_call_recordings/${example.id}`, 'sue');
+        assert.equal(one.status, 200, one.bytes.toString());
+        assert.deepEqual([one.json.caller_id, one.json.cnam, one.json.extensions, one.json.dnis], ['*****', '*****', ['*****'], '17325550100']);
+        const list = await vg('GET', `${BASE}/accounts/self/company_call_recordings`, 'sue');
+        assert.equal(list.json._embedded.recordings[0].caller_id, '*****');
+        assertVonageError(await vg('GET', `${BASE}/accounts/self/company_call_recordings?caller_id=17325550100`, 'sue'), 403);
+        assert.equal((await vg('GET', `${BASE}/accounts/self/company_call_recordings/${example.id}`, 'ada')).json.caller_id, '17325550100', 'admins see everything');
+      } finally {
+        await server.vault.store.updateAccountSettings(server.accountId, {});
+      }
     });
 
     it('answers 404 for unknown and non-numeric recording ids and unknown routes', async () => {
