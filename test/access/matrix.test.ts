@@ -11,11 +11,14 @@ import { call } from '../http/util.js';
  * Every route × every kind of caller: the status each must get, and for lists, that nothing
  * outside the caller's view is returned or counted.
  */
+const VONAGE = '/t/vbc.prod/call_recording/api';
+
 describe('the role matrix', () => {
   let server: TestServer;
   const tok: Record<string, string> = {};
-  let other: { id: string; mediaId: string };
+  let other: { id: string; mediaId: string; numericId: number };
   let held: string;
+  let heldNumber: number;
 
   before(async () => {
     server = await startServer();
@@ -31,8 +34,10 @@ describe('the role matrix', () => {
     const wav = await readFile(await makeFixture('wav-mulaw', { seconds: 1 }));
     const { body, contentType } = multipart({ startTime: '2026-01-01T00:00:00Z', calling: { phoneNumber: '+1 555 0199' } }, [{ fileName: 'a.wav', type: 'audio/wav', data: wav }]);
     const rec = await call(server, 'POST', '/api/v1/recordings', { body, headers: { 'content-type': contentType } });
-    other = { id: rec.json.id, mediaId: rec.json.media[0].id };
-    held = (await call(server, 'POST', '/api/v1/recordings', { json: { startTime: '2026-01-02T00:00:00Z', nonDelete: true } })).json.id;
+    other = { id: rec.json.id, mediaId: rec.json.media[0].id, numericId: rec.json.numericId };
+    const heldRec = (await call(server, 'POST', '/api/v1/recordings', { json: { startTime: '2026-01-02T00:00:00Z', nonDelete: true } })).json;
+    held = heldRec.id;
+    heldNumber = heldRec.numericId;
   });
   after(() => server.stop());
 
@@ -56,6 +61,13 @@ describe('the role matrix', () => {
     ['list the jobs of a recording outside the view', 'GET', () => `/api/v1/recordings/${other.id}/jobs`, undefined, { client: 200, ada: 200, sue: 404, amy: 404, noscope: 403 }],
     ['read the pipeline policy', 'GET', () => '/api/v1/settings/pipeline', undefined, { client: 403, ada: 200, sue: 403, amy: 403, noscope: 403 }],
     ['change the pipeline policy', 'PUT', () => '/api/v1/settings/pipeline', { autoTranscribe: false }, { client: 403, ada: 200, sue: 403, amy: 403, noscope: 403 }],
+    // The Vonage door: the same rules through its own routes and error body.
+    ['Vonage: list company recordings', 'GET', () => `${VONAGE}/accounts/self/company_call_recordings`, undefined, { client: 200, ada: 200, sue: 200, amy: 200, noscope: 403 }],
+    ['Vonage: get a recording outside the view', 'GET', () => `${VONAGE}/accounts/self/company_call_recordings/${other.numericId}`, undefined, { client: 200, ada: 200, sue: 404, amy: 404, noscope: 403 }],
+    ['Vonage: download audio outside the view', 'GET', () => `${VONAGE}/audio/recording/${other.numericId}`, undefined, { client: 200, ada: 200, sue: 404, amy: 404, noscope: 403 }],
+    ['Vonage: delete a non-deletable recording', 'DELETE', () => `${VONAGE}/accounts/self/company_call_recordings/${heldNumber}`, undefined, { client: 409, ada: 409, sue: 404, amy: 403, noscope: 403 }],
+    ['Vonage: export company recordings', 'POST', () => `${VONAGE}/accounts/self/company_call_recordings/export`, {}, { client: 403, ada: 202, sue: 202, amy: 403, noscope: 403 }],
+    ['Vonage: list one\'s own export jobs', 'GET', () => `${VONAGE}/accounts/self/users/self/call_recordings/jobs`, undefined, { client: 200, ada: 200, sue: 200, amy: 200, noscope: 200 }],
     // Last: once a transcript is requested, callers without originals:read wait for redaction before playing.
     ['request a transcript outside the view', 'POST', () => `/api/v1/recordings/${other.id}/transcript`, undefined, { client: 202, ada: 202, sue: 404, amy: 404, noscope: 403 }],
   ];
@@ -65,7 +77,8 @@ describe('the role matrix', () => {
       for (const [who, status] of Object.entries(expected)) {
         const res = await call(server, method, path(), { token: tok[who]!, ...(json !== undefined ? { json } : {}) });
         assert.equal(res.status, status, `${who} ${method} ${path()}: ${res.bytes.toString().slice(0, 200)}`);
-        if (status >= 400) assert.ok(res.json?.error?.code, `${who}: error envelope`);
+        const envelope = path().startsWith(VONAGE) ? res.json?.status === status && typeof res.json?.error === 'string' : res.json?.error?.code;
+        if (status >= 400) assert.ok(envelope, `${who}: error envelope`);
       }
     });
   }
