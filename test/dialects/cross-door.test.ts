@@ -1,5 +1,5 @@
 /**
- * One recording read through every door served so far (native, recordings list v1, Kazoo):
+ * One recording read through every door served so far (native, recordings list v1, Kazoo, Vonage):
  * the same times, parties, duration and media bytes.
  */
 import assert from 'node:assert/strict';
@@ -33,6 +33,7 @@ describe('the same recording through every door', () => {
     const native = (await call(server, 'GET', `/api/v1/recordings/${id}`)).json;
     const v1 = (await call(server, 'GET', '/v1/recordings?quantity=1&from=0')).json.recordings[0];
     const kazoo = (await call(server, 'GET', `/v2/accounts/${server.accountId}/recordings/${id}`, { token: null, headers: { 'x-auth-token': server.token } })).json.data;
+    const vonage = (await call(server, 'GET', `/t/vbc.prod/call_recording/api/accounts/self/company_call_recordings/${native.numericId}`)).json;
     const startMs = Date.parse(native.startTime);
     assert.equal(v1.id, id);
     assert.equal(Date.parse(v1.date), startMs);
@@ -43,15 +44,23 @@ describe('the same recording through every door', () => {
     assert.deepEqual([v1.from.phoneNumber, v1.to.phoneNumber], [native.calling.phoneNumber, native.called.phoneNumber]);
     assert.deepEqual([v1.from.fullName, v1.to.fullName], ['Dana Desk', 'Eve External']);
     assert.deepEqual([kazoo.caller_id_number, kazoo.callee_id_number], [native.calling.phoneNumber, native.called.phoneNumber]);
-    assert.deepEqual([v1.direction, kazoo.direction], ['OUT', 'outbound']);
+    assert.deepEqual([v1.direction, kazoo.direction, vonage.call_direction], ['OUT', 'outbound', 'OUTBOUND']);
+    assert.equal(vonage.id, native.numericId);
+    assert.equal(Date.parse(vonage.start.replace('+0000', 'Z')), startMs);
+    assert.equal(Date.parse(vonage.end.replace('+0000', 'Z')), Math.floor((startMs + native.durationMs) / 1000) * 1000);
+    assert.equal(vonage.duration, native.durationMs);
+    assert.deepEqual([vonage.caller_id, vonage.dnis, vonage.cnam], [native.calling.phoneNumber, native.called.phoneNumber, 'Dana Desk']);
   });
 
   it('serves the same media bytes', async () => {
     const native = (await call(server, 'GET', `/api/v1/recordings/${id}`)).json;
     const a = await call(server, 'GET', `/api/v1/recordings/${id}/media/${native.media[0].id}`);
     const b = await call(server, 'GET', `/v2/accounts/${server.accountId}/recordings/${id}?accept=audio/mpeg`, { token: null, headers: { 'x-auth-token': server.token } });
+    const c = await call(server, 'GET', `/t/vbc.prod/call_recording/api/audio/recording/${native.numericId}`);
     assert.equal(b.status, 200);
+    assert.equal(c.status, 200);
     assert.ok(a.bytes.equals(mp3));
     assert.ok(b.bytes.equals(mp3));
+    assert.ok(c.bytes.equals(mp3));
   });
 });
