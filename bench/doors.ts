@@ -24,6 +24,10 @@ export async function benchDoors(server: BenchServer, seeded: SeededDb, opts: Do
     ['recordings list v1', '/v1/recordings?quantity=25&from=0', '/api/v1/recordings?pageSize=25'],
     ['recordings list v1, a month', '/v1/recordings?quantity=25&from=0&startdate=2024-06-01&enddate=2024-06-30', '/api/v1/recordings?pageSize=25&from=2024-06-01&to=2024-07-01'],
     ['Kazoo', `/v2/accounts/${seeded.accountId}/recordings?page_size=25&created_from=${from}&created_to=${to}`, '/api/v1/recordings?pageSize=25&sort=-createdAt'],
+    // Company recordings are those not made on demand: the same profileType condition natively.
+    ['Vonage', '/t/vbc.prod/call_recording/api/accounts/self/company_call_recordings?page_size=25', '/api/v1/recordings?pageSize=25&profileType=fullTime,none'],
+    ['Vonage, a month', '/t/vbc.prod/call_recording/api/accounts/self/company_call_recordings?page_size=25&start:gte=2024-06-01T00:00:00%2B0000&start:lte=2024-06-30T23:59:59%2B0000',
+      '/api/v1/recordings?pageSize=25&profileType=fullTime,none&from=2024-06-01&to=2024-07-01'],
   ];
   const rows: SummaryRow[] = [];
   for (const [name, door, native] of pairs) {
