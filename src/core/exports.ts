@@ -70,7 +70,7 @@ export class ExportService {
   constructor(
     private readonly store: ExportStore,
     private readonly recordings: RecordingService,
-    private readonly reader: MediaReader,
+    private readonly reader: MediaReader & { delete(key: string): Promise<void> },
     private readonly control: ExportControl,
     private readonly limits: ExportLimits = DEFAULT_EXPORT_LIMITS,
   ) {}
@@ -128,6 +128,12 @@ export class ExportService {
     }
     const secret = job.status === 'complete' ? await this.store.secretOf(p.accountId, id) : null;
     if (!secret || secret.wrappedKey === null || secret.keyId === null) throw notFound(`the bundle of export job ${id} (${job.status})`);
+    // A deleted recording is erased everywhere: a bundle holding a copy is taken back, not served.
+    if (!await this.store.stillHeld(p.accountId, id)) {
+      const withdrawn = await this.store.withdraw(p.accountId, id, 'a recording in it was deleted since it was made');
+      if (withdrawn) await this.reader.delete(withdrawn.blobKey).catch(() => undefined);
+      throw notFound(`the bundle of export job ${id} (a recording in it was deleted since it was made)`);
+    }
     const stream = await this.reader.open(secret.blobKey, { size: secret.size, wrappedKey: secret.wrappedKey, keyId: secret.keyId, chunkSize: secret.chunkSize });
     return { job, stream };
   }

@@ -67,15 +67,38 @@ export class SqlExportStore implements ExportStore {
       .where('id', '=', id).where('status', 'in', ['pending', 'in_progress']).execute();
   }
 
-  complete(id: string, s: MediaSecret, validUntil: number): Promise<boolean> {
+  complete(id: string, s: MediaSecret, validUntil: number, included: string[]): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const r = await trx.updateTable('exports').set((eb) => ({
-        status: 'complete', files_completed: eb.ref('files_total'), error: null, blob_key: s.blobKey, size: s.size, sha256: s.sha256,
+        recording_ids: JSON.stringify(included), status: 'complete', files_completed: eb.ref('files_total'), error: null, blob_key: s.blobKey, size: s.size, sha256: s.sha256,
         chunk_size: s.chunkSize, wrapped_key: s.wrappedKey, key_id: s.keyId, valid_until: validUntil, updated_at: Date.now(),
       })).where('id', '=', id).where('status', 'in', ['pending', 'in_progress']).executeTakeFirst();
       if (Number(r.numUpdatedRows) === 0) return false;
       await trx.deleteFrom('pending_blobs').where('blob_key', '=', s.blobKey).execute();
       return true;
+    });
+  }
+
+  async stillHeld(accountId: string, id: string): Promise<boolean> {
+    const row = await this.db.selectFrom('exports').select('recording_ids').where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
+    if (!row) return false;
+    const ids = JSON.parse(row.recording_ids) as string[];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const n = await this.db.selectFrom('recordings').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', accountId)
+        .where('id', 'in', chunk).where('deleted_at', 'is', null).where('media_status', '!=', 'deleted').executeTakeFirstOrThrow();
+      if (Number(n.n) !== chunk.length) return false;
+    }
+    return true;
+  }
+
+  withdraw(accountId: string, id: string, reason: string): Promise<MediaSecret | null> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('exports').select(['id', 'blob_key', 'size', 'sha256', 'chunk_size', 'wrapped_key', 'key_id'])
+        .where('id', '=', id).where('account_id', '=', accountId).where('status', '=', 'complete').executeTakeFirst();
+      if (!row) return null;
+      await trx.updateTable('exports').set({ status: 'expired', error: reason, wrapped_key: null, key_id: null, updated_at: Date.now() }).where('id', '=', id).execute();
+      return secretOf(row);
     });
   }
 

@@ -99,6 +99,19 @@ describe('export jobs', () => {
     assert.deepEqual((await blobFiles(server)).filter((f) => f.startsWith('exports/')), before);
   });
 
+  it('takes a bundle back once a recording in it is deleted: a deleted recording is not served from a copy', async () => {
+    const job = await server.vault.exports.create(p, 'recordings', { filter: {}, sort: { field: 'startTime', desc: true } });
+    await settled(job.id);
+    const blobsBefore = (await blobFiles(server)).filter((f) => f.startsWith('exports/'));
+    await collect((await server.vault.exports.open(p, job.id)).stream);
+    await server.vault.recordings.delete(p, ids[2]!, { mediaOnly: true });
+    await assert.rejects(server.vault.exports.open(p, job.id), { code: 'RESOURCE_NOT_FOUND' });
+    const after = await server.vault.exports.get(p, job.id);
+    assert.equal(after.status, 'expired');
+    assert.match(after.error ?? '', /deleted/);
+    assert.equal((await blobFiles(server)).filter((f) => f.startsWith('exports/')).length, blobsBefore.length - 1, 'its blob is removed');
+  });
+
   it('shows a job only to the principal who asked for it', async () => {
     const job = await server.vault.exports.create(p, 'recordings', { filter: {}, sort: { field: 'startTime', desc: true } });
     const other: Principal = { ...p, id: 'cli_other' };

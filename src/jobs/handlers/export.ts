@@ -95,7 +95,7 @@ export function exportHandler(d: PipelineDeps): JobHandler<'export'> {
         const info = await sealing;
         const stored = await d.exports.complete(work.job.id, {
           mediaId: `export:${work.job.id}`, blobKey, size: info.size, sha256: info.sha256, chunkSize: info.chunkSize, wrappedKey: info.wrappedKey, keyId: info.keyId,
-        }, Date.now() + EXPORT_TTL_MS);
+        }, Date.now() + EXPORT_TTL_MS, included.map((r) => r.recordingId));
         if (!stored) throw new Error('gone');
       } catch (err) {
         zip.abort(err instanceof Error ? err : new Error(String(err)));
