@@ -274,6 +274,8 @@ describe('Vonage call recording door', () => {
       assertVonageError(await vg('GET', `${BASE}/accounts/self/company_call_recordings/999999999`), 404);
       assertVonageError(await vg('GET', `${BASE}/accounts/self/company_call_recordings/${example.rid}`), 404);
       assertVonageError(await vg('GET', `${BASE}/audio/recording/abc`), 404);
+      assertVonageError(await vg('GET', `${BASE}/accounts/self/nothing_here`), 404);
+      assertVonageError(await vg('PUT', `${BASE}/accounts/self/company_call_recordings/${example.id}`), 404);
     });
 
     it('answers 400 for values the document does not allow', async () => {

@@ -40,6 +40,8 @@ function belongsTo(rec: Recording, user: string): boolean {
 export function vonageDoor(app: FastifyInstance, vault: Vault): void {
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply, vonageFormatter));
   const prefix = app.prefix;
+  // Unknown paths under Vonage's own server path answer in its error body too (elsewhere they are the app's).
+  if (prefix.startsWith('/t/')) app.setNotFoundHandler((req, reply) => sendError(notFound(`${req.method} ${req.url.split('?')[0]}`), req, reply, vonageFormatter));
   const base = (req: FastifyRequest) => `${origin(req, prefix)}/api`;
   const hide = { schema: { hide: true } };
 
