@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Vault } from '../../../context.js';
 import { ErrorCode, VaultError, notFound } from '../../../core/errors.js';
-import { partiesOf, type Recording } from '../../../core/model.js';
+import { TRANSCRIPTION_STATUSES, partiesOf, type Recording } from '../../../core/model.js';
 import type { Principal } from '../../../core/principals.js';
 import type { RecordingFilter } from '../../../core/query.js';
 import { requireScope } from '../../../core/recordings.js';
@@ -119,7 +119,7 @@ export function vonageDoor(app: FastifyInstance, vault: Vault): void {
     const { page, pageSize } = toPaging(req.query);
     const filter = scopeFilter(toFilter(req.query));
     const ready = transcriptionReady(req.query);
-    if (ready !== undefined) filter.transcriptionStatus = ready ? ['ready'] : ['none', 'requested', 'processing', 'failed', 'failedExceeded', 'deleted'];
+    if (ready !== undefined) filter.transcriptionStatus = ready ? ['ready'] : TRANSCRIPTION_STATUSES.filter((s) => s !== 'ready');
     const res = await vault.recordings.list(p, { filter, sort: toSort(req.query), pageSize, page });
     const items = res.items.map((r) => masked(renderTranscription(r, `${base(req)}/transcription/${r.numericId}`), res.masks));
     return halPage('transcriptions', items, { url: `${req.protocol}://${req.host}${req.url}`, page, pageSize, total: res.total });

@@ -14,6 +14,8 @@ export const ON_DEMAND = ['recordOnDemand', 'saveOnDemand'] as const;
 export const COMPANY = ['fullTime', 'none'] as const;
 
 export const DEFAULT_PAGE_SIZE = 10;
+/** As in the native API: deeper pages are refused rather than scanned. */
+const MAX_PAGE = 1_000_000;
 
 function text(src: Source, name: string): string | undefined {
   const v = src[name];
@@ -96,6 +98,7 @@ export function toSort(src: Source): RecordingQuery['sort'] {
  */
 export function toPaging(src: Source): { page: number; pageSize: number } {
   const page = Math.max(1, integer(src, 'page', 0) ?? 1);
+  if (page > MAX_PAGE) throw invalid(`page must be at most ${MAX_PAGE}`, { field: 'page' });
   const pageSize = Math.min(MAX_PAGE_SIZE, integer(src, 'page_size', 1) ?? DEFAULT_PAGE_SIZE);
   return { page, pageSize };
 }
