@@ -39,12 +39,16 @@ export function exportHandler(d: PipelineDeps): JobHandler<'export'> {
   async function addRecording(zip: ZipWriter, p: Principal, masks: Set<string> | null, rec: Recording, withTranscript: boolean, skipped: Skipped[], signal: AbortSignal) {
     const dir = String(rec.numericId);
     await zip.addBuffer(`${dir}/recording.json`, JSON.stringify(masks ? maskDeep(rec, nativeMasks(masks)) : rec, null, 2));
+    const used = new Set(['recording.json', 'transcript.json', 'transcript.vtt']);
     for (const file of rec.media) {
       if (file.status !== 'available') continue;
       signal.throwIfAborted();
       try {
         const found = await media.find(p, rec.id, file.id, 'original');
-        const name = found.served === 'original' ? safe(file.fileName ?? `${file.id}.${file.container || 'bin'}`) : `${file.id}.${found.served}`;
+        let name = found.served === 'original' ? safe(file.fileName ?? `${file.id}.${file.container || 'bin'}`) : `${file.id}.${found.served}`;
+        // Two files uploaded under one name keep apart by their ids.
+        if (used.has(name)) name = `${file.id}-${name}`;
+        used.add(name);
         await zip.addStream(`${dir}/${name}`, await media.open(found), new Date(file.createdAt));
       } catch (err) {
         // Not playable for this asker now (deleted meanwhile, redaction pending): said in the manifest.
