@@ -27,6 +27,10 @@ export async function benchDoors(server: BenchServer, seeded: SeededDb, opts: Do
     ['Interaction Insights', '/api/integration/v1/recordings?pageSize=25', '/api/v1/recordings?pageSize=25'],
     ['Interaction Insights, a month', `/api/integration/v1/recordings?pageSize=25&filter=${encodeURIComponent('(from=2024-06-01T00:00:00Z,to=2024-06-30T23:59:59Z)')}&sort=-startTime`,
       '/api/v1/recordings?pageSize=25&from=2024-06-01&to=2024-07-01'],
+    // Company recordings are those not made on demand: the same profileType condition natively.
+    ['Vonage', '/t/vbc.prod/call_recording/api/accounts/self/company_call_recordings?page_size=25', '/api/v1/recordings?pageSize=25&profileType=fullTime,none'],
+    ['Vonage, a month', '/t/vbc.prod/call_recording/api/accounts/self/company_call_recordings?page_size=25&start:gte=2024-06-01T00:00:00%2B0000&start:lte=2024-06-30T23:59:59%2B0000',
+      '/api/v1/recordings?pageSize=25&profileType=fullTime,none&from=2024-06-01&to=2024-07-01'],
   ];
   const rows: SummaryRow[] = [];
   for (const [name, door, native] of pairs) {

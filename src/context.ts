@@ -17,6 +17,8 @@ import { Revocations } from './auth/revocations.js';
 import { SqlArtifactStore } from './store/artifacts-sql.js';
 import { SqlSearchIndex } from './store/search-sql.js';
 import { SqlJobStore } from './store/jobs-sql.js';
+import { SqlExportStore } from './store/exports-sql.js';
+import { ExportService } from './core/exports.js';
 import { JobQueue, JobRunner } from './jobs/runner.js';
 import { PIPELINE_POLICIES, PRUNE_TERMS_AFTER_MS, pipelineHandlers } from './jobs/handlers/all.js';
 import { updateRecording } from './jobs/recording-status.js';
@@ -45,6 +47,7 @@ export interface Vault {
   jobs: JobQueue;
   runner: JobRunner;
   transcripts: TranscriptService;
+  exports: ExportService;
   close(): Promise<void>;
 }
 
@@ -83,10 +86,11 @@ export async function openVault(config: Config, log: Log): Promise<Vault> {
   await revocations.start();
 
   const artifacts = new SqlArtifactStore(store.db);
+  const exportStore = new SqlExportStore(store.db);
   const jobs = new JobQueue(new SqlJobStore(store.db, store.dialect), PIPELINE_POLICIES);
   let transcriber: Transcriber | undefined;
   const deps = {
-    store, artifacts, sealed, tools, nodeId, queue: jobs,
+    store, artifacts, sealed, tools, nodeId, queue: jobs, exports: exportStore,
     search: new SqlSearchIndex(store.db, store.dialect),
     transcriber: () => (transcriber ??= createTranscriber(config.pipeline)),
     summariser: createSummariser(config.pipeline),
@@ -94,7 +98,7 @@ export async function openVault(config: Config, log: Log): Promise<Vault> {
   };
   const runner = new JobRunner(jobs, pipelineHandlers(deps, { transcribeConcurrency: config.pipeline.asr.concurrency }), {
     workerId: nodeId,
-    onParked: (job, error) => logs.system('error', 'ai', `The ${job.kind} job of recording ${(job.payload as { recordingId?: string }).recordingId ?? '?'} failed: ${error}`,
+    onParked: (job, error) => logs.system('error', 'ai', `The ${job.kind} job of ${'exportId' in job.payload ? `export ${job.payload.exportId}` : `recording ${(job.payload as { recordingId?: string }).recordingId ?? '?'}`} failed: ${error}`,
       { data: { jobId: job.id, kind: job.kind, accountId: job.accountId, attempts: job.attempts } }),
     onError: (err) => log.warn(`job runner: ${err instanceof Error ? err.message : String(err)}`),
   });
@@ -108,16 +112,19 @@ export async function openVault(config: Config, log: Log): Promise<Vault> {
     },
     jobsOf: (accountId, recordingId) => jobs.store.forRecording(accountId, recordingId, 20),
   });
+  const recordings = new RecordingService(store, {
+    async erase(s) {
+      await intake.discard(s.map((x) => x.blobKey));
+      await jobs.enqueue({ accountId: '', kind: 'terms', payload: {}, dedupeKey: 'terms', runAt: Date.now() + PRUNE_TERMS_AFTER_MS }).catch(() => undefined);
+    },
+  }, config.limits.exactCountCap,
+  (a, r) => enqueue(a, r, 'index'));
+  const exports = new ExportService(exportStore, recordings, sealed, {
+    start: (accountId, exportId) => jobs.enqueue({ accountId, kind: 'export', payload: { exportId } }).then(() => undefined),
+  });
   return {
-    config, store, blobs, keys, sealed, tools, intake, signingKeys, logs, artifacts, jobs, runner, transcripts,
+    config, store, blobs, keys, sealed, tools, intake, signingKeys, logs, artifacts, jobs, runner, transcripts, recordings, exports,
     ingest: new IngestService(store, intake, config.limits.maxMediaPerUpload, (a, r) => enqueue(a, r, 'media')),
-    recordings: new RecordingService(store, {
-      async erase(s) {
-        await intake.discard(s.map((x) => x.blobKey));
-        await jobs.enqueue({ accountId: '', kind: 'terms', payload: {}, dedupeKey: 'terms', runAt: Date.now() + PRUNE_TERMS_AFTER_MS }).catch(() => undefined);
-      },
-    }, config.limits.exactCountCap,
-      (a, r) => enqueue(a, r, 'index')),
     media: new MediaService(store, sealed, artifacts),
     settings: new SettingsService(store),
     auth: new AuthService(store, signingKeys, config.auth.tokenTtlSeconds, revocations),

@@ -68,6 +68,48 @@ function mediaRead(r: FinishedRequest): RouteEvent[] {
 }
 
 /**
+ * The Vonage door serves the same routes under each of these prefixes (the door's own list is
+ * VONAGE_PREFIXES in src/http/dialects/vonage/envelope.ts; a test keeps the two equal).
+ */
+export const VONAGE_AUDIT_PREFIXES = ['', '/v1', '/t/vbc.prod/call_recording', '/t/vbc.prod/call_recording/v1'];
+
+const vonageId = (r: FinishedRequest) => r.params.recordingId ?? null;
+const vonageJob = (r: FinishedRequest) => r.params.jobId ?? r.query.find(([k]) => k === 'jobId' || k === 'job_id')?.[1] ?? null;
+const vonageExport = (what: string) => (r: FinishedRequest): RouteEvent[] =>
+  [ev('call', 'export', null, `asked for an export of ${what} (Vonage)${filterText({ ...r, query: Object.entries((r.body ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]) })}`, `ask for an export of ${what} (Vonage)`)];
+
+/** The Vonage door's routes (recording ids are Vonage's numeric ids), once per prefix. */
+const VONAGE_ROUTES: Record<string, Mapper> = {
+  'GET /api/accounts/:accountId/company_call_recordings': (r) => [ev('interactions', 'view', null, `listed company recordings (Vonage)${filterText(r)}`, `list company recordings (Vonage)${filterText(r)}`)],
+  'GET /api/accounts/:accountId/company_call_recordings/:recordingId': (r) => [ev('call', 'view', vonageId(r), `viewed recording #${vonageId(r)} (Vonage)`, `view recording #${vonageId(r)} (Vonage)`)],
+  'DELETE /api/accounts/:accountId/company_call_recordings/:recordingId': (r) => [ev('call', 'delete', vonageId(r), `deleted recording #${vonageId(r)} (Vonage)`, `delete recording #${vonageId(r)} (Vonage)`)],
+  'GET /api/accounts/:accountId/company_call_recordings/transcriptions': (r) => [ev('transcript', 'view', null, `listed transcription statuses (Vonage)${filterText(r)}`, `list transcription statuses (Vonage)${filterText(r)}`)],
+  'POST /api/accounts/:accountId/company_call_recordings/export': vonageExport('company recordings'),
+  'POST /api/accounts/:accountId/company_call_recordings/recordings_transcriptions/export': vonageExport('company recordings and transcripts'),
+  'GET /api/accounts/:accountId/users/:userId/call_recordings': (r) => [ev('interactions', 'view', null, `listed the on-demand recordings of user ${r.params.userId} (Vonage)${filterText(r)}`, `list the on-demand recordings of user ${r.params.userId} (Vonage)`)],
+  'GET /api/accounts/:accountId/users/:userId/call_recordings/:recordingId': (r) => [ev('call', 'view', vonageId(r), `viewed recording #${vonageId(r)} (Vonage, on demand)`, `view recording #${vonageId(r)} (Vonage, on demand)`)],
+  'DELETE /api/accounts/:accountId/users/:userId/call_recordings/:recordingId': (r) => [ev('call', 'delete', vonageId(r), `deleted recording #${vonageId(r)} (Vonage, on demand)`, `delete recording #${vonageId(r)} (Vonage, on demand)`)],
+  'POST /api/accounts/:accountId/users/:userId/call_recordings/export': (r) => vonageExport(`the on-demand recordings of user ${r.params.userId}`)(r),
+  'GET /api/accounts/:accountId/users/:userId/call_recordings/jobs': () => [ev('call', 'view', null, 'listed its export jobs (Vonage)', 'list its export jobs (Vonage)')],
+  'GET /api/accounts/:accountId/users/:userId/call_recordings/jobs/:jobId': (r) => [ev('call', 'view', null, `viewed export job ${vonageJob(r)} (Vonage)`, `view export job ${vonageJob(r)} (Vonage)`)],
+  'GET /api/accounts/:accountId/users/:userId/call_recordings/recordings_transcriptions/jobs': () => [ev('call', 'view', null, 'listed its recording and transcript export jobs (Vonage)', 'list its recording and transcript export jobs (Vonage)')],
+  'GET /api/accounts/:accountId/users/:userId/call_recordings/recordings_transcriptions/jobs/:jobId': (r) => [ev('call', 'view', null, `viewed export job ${vonageJob(r)} (Vonage)`, `view export job ${vonageJob(r)} (Vonage)`)],
+  'GET /api/bulkDownload/retrieve': (r) => [ev('call', 'download', null, `downloaded export ${vonageJob(r)} (Vonage)`, `download export ${vonageJob(r)} (Vonage)`)],
+  'GET /api/bulkDownload/recordings_transcriptions/retrieve': (r) => [ev('call', 'download', null, `downloaded export ${vonageJob(r)} with transcripts (Vonage)`, `download export ${vonageJob(r)} with transcripts (Vonage)`)],
+  'GET /api/audio/recording/:recordingId': (r) => [r.hasRange
+    ? ev('call', 'play', vonageId(r), `played the audio of recording #${vonageId(r)} (Vonage)`, `play the audio of recording #${vonageId(r)} (Vonage)`)
+    : ev('call', 'download', vonageId(r), `downloaded the audio of recording #${vonageId(r)} (Vonage)`, `download the audio of recording #${vonageId(r)} (Vonage)`)],
+  'GET /api/transcription/:recordingId': (r) => [ev('transcript', 'view', vonageId(r), `viewed the transcript of recording #${vonageId(r)} (Vonage)`, `view the transcript of recording #${vonageId(r)} (Vonage)`)],
+};
+
+/** Vonage's routes under every prefix it is served at. */
+export const VONAGE_ROUTE_EVENTS: Record<string, Mapper> = Object.fromEntries(VONAGE_AUDIT_PREFIXES.flatMap((prefix) =>
+  Object.entries(VONAGE_ROUTES).map(([key, mapper]) => {
+    const [method, path] = key.split(' ') as [string, string];
+    return [`${method} ${prefix}${path}`, mapper];
+  })));
+
+/**
  * Route → audit entries, keyed by `METHOD route`. A door that adds routes adds its lines here;
  * routes not listed still get a generic entry (see fallbackEvents).
  */
@@ -127,6 +169,7 @@ export const ROUTE_EVENTS: Record<string, Mapper> = {
   },
   'PATCH /v2/accounts/:accountId/recordings/:recordingId': (r) => [ev('call', 'modify', r.params.recordingId ?? null, `modified the user metadata of recording ${r.params.recordingId} (Kazoo)`, `modify the user metadata of recording ${r.params.recordingId} (Kazoo)`)],
   'DELETE /v2/accounts/:accountId/recordings/:recordingId': (r) => [ev('call', 'delete', r.params.recordingId ?? null, `deleted recording ${r.params.recordingId} (Kazoo)`, `delete recording ${r.params.recordingId} (Kazoo)`)],
+  ...VONAGE_ROUTE_EVENTS,
   'GET /api/v1/audit-logs': (r) => [ev('auditTrail', 'view', null, `viewed the audit trail${filterText(r)}`, `view the audit trail${filterText(r)}`)],
   'GET /api/v1/api-activity-logs': (r) => [ev('apiActivityLogs', 'view', null, `viewed the API activity log${filterText(r)}`, `view the API activity log${filterText(r)}`)],
   'GET /api/v1/system-activity-logs': (r) => [ev('systemActivityLog', 'view', null, `viewed the system activity log${filterText(r)}`, `view the system activity log${filterText(r)}`)],

@@ -58,6 +58,8 @@ export interface RecordingFilter {
   /** Call queue names, case-insensitive exact. */
   queueName?: string[];
   callUuid?: string[];
+  /** Any of the call's ids (sysCallId, sipCallId or callUuid) is one of these. */
+  callId?: string[];
   releaseCause?: ReleaseCause[];
   profileType?: ProfileType[];
   mediaType?: MediaType[];

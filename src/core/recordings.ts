@@ -152,6 +152,14 @@ export class RecordingService {
     return rec;
   }
 
+  /** One recording by its numeric id (doors whose clients expect integer ids), with the same checks as get(). */
+  async getByNumericId(p: Principal, numericId: number): Promise<Recording> {
+    requireScope(p, 'recordings:read');
+    const rec = await this.store.getRecordingByNumericId(p.accountId, numericId);
+    if (!rec || !canSee(p, rec)) throw notFound(`recording ${numericId}`);
+    return rec;
+  }
+
   /**
    * The recording as JSON text, when the caller sees it whole (no visibility rule, no masks)
    * and the store can hand it over unparsed; null means "use get()". Saves a parse and a

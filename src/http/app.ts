@@ -24,6 +24,8 @@ import { listV1Door } from './dialects/list-v1/index.js';
 import { API_VERSION } from './app-version.js';
 import { kazooDoor } from './dialects/kazoo/index.js';
 import { insightsDoor } from './dialects/insights/index.js';
+import { vonageDoor } from './dialects/vonage/index.js';
+import { VONAGE_PREFIXES } from './dialects/vonage/envelope.js';
 import { isoSeconds } from './time.js';
 
 declare module 'fastify' {
@@ -139,5 +141,7 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
   await app.register(async (scope) => listV1Door(scope, vault));
   await app.register(async (scope) => kazooDoor(scope, vault, throttle));
   await app.register(async (scope) => insightsDoor(scope, vault, throttle));
+  // Vonage's API under each path its clients use (see the door's envelope.ts).
+  for (const prefix of VONAGE_PREFIXES) await app.register(async (scope) => vonageDoor(scope, vault), { prefix });
   return app;
 }

@@ -2,6 +2,7 @@ import type { SealedBlobs } from '../blobs/index.js';
 import type { MediaTools } from '../media/binaries.js';
 import type { MetadataStore } from '../store/port.js';
 import type { ArtifactStore } from '../store/artifacts-port.js';
+import type { ExportStore } from '../store/exports-port.js';
 import type { SearchIndex } from '../search/index-port.js';
 import type { Transcriber } from '../asr/port.js';
 import type { JobQueue } from './runner.js';
@@ -19,6 +20,7 @@ export interface PipelineLimits {
 export interface PipelineDeps {
   store: MetadataStore;
   artifacts: ArtifactStore;
+  exports: ExportStore;
   search: SearchIndex;
   sealed: SealedBlobs;
   tools: MediaTools;

@@ -13,9 +13,11 @@ export interface JobPayloads {
   index: { recordingId: string };
   /** Forgets indexed words no live recording holds any more (after deletions). */
   terms: Record<string, never>;
+  /** Builds an export bundle (a ZIP) of the recordings chosen when it was asked for. */
+  export: { exportId: string };
 }
 export type JobKind = keyof JobPayloads;
-export const JOB_KINDS: readonly JobKind[] = ['media', 'transcribe', 'analyse', 'index', 'terms'];
+export const JOB_KINDS: readonly JobKind[] = ['media', 'transcribe', 'analyse', 'index', 'terms', 'export'];
 
 export type JobState = 'queued' | 'running' | 'done' | 'parked';
 

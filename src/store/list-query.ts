@@ -34,6 +34,10 @@ export function filterExpression(eb: Eb, accountId: string, f: RecordingFilter, 
   if (f.sipCallId?.length) c.push(eb('recordings.sip_call_id', 'in', f.sipCallId));
   if (f.queueName?.length) c.push(eb('recordings.queue_lc', 'in', f.queueName.map((q) => q.toLowerCase())));
   if (f.callUuid?.length) c.push(eb('recordings.call_uuid', 'in', f.callUuid));
+  if (f.callId?.length) {
+    const ids = f.callId;
+    c.push(eb.or([eb('recordings.sys_call_id', 'in', ids), eb('recordings.sip_call_id', 'in', ids), eb('recordings.call_uuid', 'in', ids)]));
+  }
   if (f.releaseCause?.length) c.push(eb('recordings.release_cause', 'in', f.releaseCause));
   if (f.profileType?.length) c.push(eb('recordings.profile_type', 'in', f.profileType));
   if (f.mediaType?.length) c.push(eb('recordings.media_type', 'in', f.mediaType));

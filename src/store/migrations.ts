@@ -143,6 +143,18 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await sql.raw('CREATE INDEX recordings_queue ON recordings (account_id, queue_lc) WHERE queue_lc IS NOT NULL').execute(db);
       },
     },
+    '0010_exports': {
+      async up(db: Kysely<unknown>) {
+        // Export bundles (a ZIP per job, sealed like media): who asked, with which view of the
+        // vault (principal), the recordings chosen when asked, progress, and the sealed blob.
+        await sql.raw(`CREATE TABLE exports (id TEXT PRIMARY KEY, account_id TEXT NOT NULL, created_by TEXT NOT NULL, kind TEXT NOT NULL,
+          principal TEXT NOT NULL, recording_ids TEXT NOT NULL, status TEXT NOT NULL, files_total INTEGER NOT NULL,
+          files_completed INTEGER NOT NULL, error TEXT, blob_key TEXT, size ${bigint}, sha256 TEXT, chunk_size INTEGER,
+          wrapped_key TEXT, key_id TEXT, created_at ${bigint} NOT NULL, updated_at ${bigint} NOT NULL, valid_until ${bigint})`).execute(db);
+        await sql.raw('CREATE INDEX exports_creator ON exports (account_id, created_by, created_at)').execute(db);
+        await sql.raw('CREATE INDEX exports_valid_until ON exports (valid_until) WHERE valid_until IS NOT NULL').execute(db);
+      },
+    },
   };
 }
 

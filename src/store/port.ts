@@ -46,6 +46,8 @@ export interface MetadataStore {
   /** Inserts a recording with its media secrets; returns the numeric id. Throws CONFLICT on a reused idempotency key. */
   insertRecording(rec: Recording, secrets: MediaSecret[], idempotencyKey?: string): Promise<number>;
   getRecording(accountId: string, id: string): Promise<Recording | null>;
+  /** The live recording with this numeric id (`numericId`) in the account, or null. */
+  getRecordingByNumericId(accountId: string, numericId: number): Promise<Recording | null>;
   /** The stored JSON of a recording as one string, for answering without parsing it (may be unsupported: null). */
   getRecordingJson?(accountId: string, id: string): string | null;
   /** Replaces the stored document when its revision still matches; false if someone wrote first. */

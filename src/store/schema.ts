@@ -99,7 +99,15 @@ export interface TranscriptTermsTable { term: string }
 
 export interface UserCredentialKeysTable { account_id: string; credential_key: string; user_id: string }
 
+/** Export bundles and their sealed ZIP (migration 0009). */
+export interface ExportsTable {
+  id: string; account_id: string; created_by: string; kind: string; principal: string; recording_ids: string; status: string;
+  files_total: number; files_completed: number; error: string | null; blob_key: string | null; size: number | null; sha256: string | null;
+  chunk_size: number | null; wrapped_key: string | null; key_id: string | null; created_at: number; updated_at: number; valid_until: number | null;
+}
+
 export interface Database {
+  exports: ExportsTable;
   user_credential_keys: UserCredentialKeysTable;
   transcript_fts: TranscriptFtsTable;
   transcript_terms: TranscriptTermsTable;

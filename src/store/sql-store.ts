@@ -201,6 +201,13 @@ export class SqlStore implements MetadataStore {
     return row ? recordingFromRow(row) : null;
   }
 
+  async getRecordingByNumericId(accountId: string, numericId: number): Promise<Recording | null> {
+    if (!Number.isSafeInteger(numericId) || numericId < 1) return null;
+    const row = await this.db.selectFrom('recordings').select(['seq', 'doc'])
+      .where('seq', '=', numericId).where('account_id', '=', accountId).where('deleted_at', 'is', null).executeTakeFirst();
+    return row ? recordingFromRow(row) : null;
+  }
+
   async getRevision(accountId: string, id: string): Promise<number | null> {
     const row = await this.db.selectFrom('recordings').select('rev')
       .where('id', '=', id).where('account_id', '=', accountId).where('deleted_at', 'is', null).executeTakeFirst();

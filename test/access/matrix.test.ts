@@ -11,11 +11,14 @@ import { call } from '../http/util.js';
  * Every route × every kind of caller: the status each must get, and for lists, that nothing
  * outside the caller's view is returned or counted.
  */
+const VONAGE = '/t/vbc.prod/call_recording/api';
+
 describe('the role matrix', () => {
   let server: TestServer;
   const tok: Record<string, string> = {};
-  let other: { id: string; mediaId: string };
+  let other: { id: string; mediaId: string; numericId: number };
   let held: string;
+  let heldNumber: number;
 
   before(async () => {
     server = await startServer();
@@ -31,8 +34,10 @@ describe('the role matrix', () => {
     const wav = await readFile(await makeFixture('wav-mulaw', { seconds: 1 }));
     const { body, contentType } = multipart({ startTime: '2026-01-01T00:00:00Z', calling: { phoneNumber: '+1 555 0199' } }, [{ fileName: 'a.wav', type: 'audio/wav', data: wav }]);
     const rec = await call(server, 'POST', '/api/v1/recordings', { body, headers: { 'content-type': contentType } });
-    other = { id: rec.json.id, mediaId: rec.json.media[0].id };
-    held = (await call(server, 'POST', '/api/v1/recordings', { json: { startTime: '2026-01-02T00:00:00Z', nonDelete: true } })).json.id;
+    other = { id: rec.json.id, mediaId: rec.json.media[0].id, numericId: rec.json.numericId };
+    const heldRec = (await call(server, 'POST', '/api/v1/recordings', { json: { startTime: '2026-01-02T00:00:00Z', nonDelete: true } })).json;
+    held = heldRec.id;
+    heldNumber = heldRec.numericId;
   });
   after(() => server.stop());
 
@@ -41,6 +46,7 @@ describe('the role matrix', () => {
   const native: Envelope = (b) => typeof b?.error?.code === 'string';
   const listV1: Envelope = (b) => typeof b?.status === 'number' && typeof b?.message === 'string';
   const kazoo: Envelope = (b) => b?.status === 'error' && typeof b?.error === 'string';
+  const vonage: Envelope = (b) => typeof b?.status === 'number' && typeof b?.error === 'string' && typeof b?.path === 'string';
   type Row = [string, string, () => string, unknown, Record<string, number>, Envelope?];
   const rows: Row[] = [
     ['list recordings', 'GET', () => '/api/v1/recordings', undefined, { client: 200, ada: 200, sue: 200, amy: 200, noscope: 403 }],
@@ -74,6 +80,13 @@ describe('the role matrix', () => {
     ['get a recording outside the view (Kazoo)', 'GET', () => `/v2/accounts/${server.accountId}/recordings/${other.id}`, undefined, { client: 200, ada: 200, sue: 404, amy: 404, noscope: 403 }, kazoo],
     ['edit a recording outside the view (Kazoo)', 'PATCH', () => `/v2/accounts/${server.accountId}/recordings/${other.id}`, { data: { user_metadata: { x: 1 } } }, { client: 200, ada: 200, sue: 404, amy: 404, noscope: 403 }, kazoo],
     ['delete a non-deletable recording (Kazoo)', 'DELETE', () => `/v2/accounts/${server.accountId}/recordings/${held}`, undefined, { client: 409, ada: 409, sue: 404, amy: 403, noscope: 403 }, kazoo],
+    // The Vonage door: the same rules through its own routes and error body.
+    ['Vonage: list company recordings', 'GET', () => `${VONAGE}/accounts/self/company_call_recordings`, undefined, { client: 200, ada: 200, sue: 200, amy: 200, noscope: 403 }, vonage],
+    ['Vonage: get a recording outside the view', 'GET', () => `${VONAGE}/accounts/self/company_call_recordings/${other.numericId}`, undefined, { client: 200, ada: 200, sue: 404, amy: 404, noscope: 403 }, vonage],
+    ['Vonage: download audio outside the view', 'GET', () => `${VONAGE}/audio/recording/${other.numericId}`, undefined, { client: 200, ada: 200, sue: 404, amy: 404, noscope: 403 }, vonage],
+    ['Vonage: delete a non-deletable recording', 'DELETE', () => `${VONAGE}/accounts/self/company_call_recordings/${heldNumber}`, undefined, { client: 409, ada: 409, sue: 404, amy: 403, noscope: 403 }, vonage],
+    ['Vonage: export company recordings', 'POST', () => `${VONAGE}/accounts/self/company_call_recordings/export`, {}, { client: 403, ada: 202, sue: 202, amy: 403, noscope: 403 }, vonage],
+    ['Vonage: list one\'s own export jobs', 'GET', () => `${VONAGE}/accounts/self/users/self/call_recordings/jobs`, undefined, { client: 200, ada: 200, sue: 200, amy: 200, noscope: 200 }, vonage],
     // Last: once a transcript is requested, callers without originals:read wait for redaction before playing.
     ['request a transcript outside the view', 'POST', () => `/api/v1/recordings/${other.id}/transcript`, undefined, { client: 202, ada: 202, sue: 404, amy: 404, noscope: 403 }],
   ];

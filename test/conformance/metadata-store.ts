@@ -62,6 +62,21 @@ export function metadataStoreConformance(name: string, make: () => Promise<Metad
       assert.ok(Number.isInteger(got.numericId) && got.numericId > 0);
     });
 
+    it('finds a live recording by its numeric id, in its own account only', async () => {
+      const got = await store.getRecording('acc_a', ids.in2!);
+      const byNumber = await store.getRecordingByNumericId('acc_a', got!.numericId);
+      assert.equal(byNumber?.id, ids.in2);
+      assert.equal(byNumber?.numericId, got!.numericId);
+      assert.equal(await store.getRecordingByNumericId('acc_b', got!.numericId), null);
+      assert.equal(await store.getRecordingByNumericId('acc_a', 0), null);
+      assert.equal(await store.getRecordingByNumericId('acc_a', 1e12), null);
+    });
+
+    it('filters by any of the call ids at once', async () => {
+      assert.deepEqual(await listed({ callId: ['sys-2'] }), [ids.in2]);
+      assert.deepEqual(await listed({ callId: ['nope'] }), []);
+    });
+
     it('never returns another account\'s recording', async () => {
       assert.equal(await store.getRecording('acc_a', ids.other!), null);
       assert.ok(!(await listed({})).includes(ids.other!));
@@ -155,7 +170,7 @@ export function metadataStoreConformance(name: string, make: () => Promise<Metad
       const r = rec('acc_a', { startTime: '2026-03-01T00:00:00Z', sipCallId: 'sip-9', calling: { phoneNumber: '999' } });
       await store.addPendingBlob(secret.blobKey, 'node_1');
       assert.deepEqual(await store.listPendingBlobs(), [{ blobKey: secret.blobKey, nodeId: 'node_1' }]);
-      await store.insertRecording(r, [secret]);
+      const seq = await store.insertRecording(r, [secret]);
       assert.deepEqual(await store.listPendingBlobs(), []);
       assert.equal(await store.findDuplicate('acc_a', { sipCallId: 'sip-9' }, secret.sha256), r.id);
       assert.equal(await store.findDuplicate('acc_a', { sipCallId: 'other' }, secret.sha256), null);
@@ -164,6 +179,7 @@ export function metadataStoreConformance(name: string, make: () => Promise<Metad
       const erased = await store.tombstone('acc_a', r.id, rev, new Date().toISOString(), 'cli_test');
       assert.equal(erased?.length, 1);
       assert.equal(await store.getRecording('acc_a', r.id), null);
+      assert.equal(await store.getRecordingByNumericId('acc_a', seq), null, 'a deleted recording is not found by its numeric id either');
       assert.deepEqual(await listed({ phone: ['999'] }), []);
       assert.deepEqual(await store.getMediaSecrets('acc_a', r.id), []);
     });
