@@ -83,7 +83,8 @@ export class ExportService {
     let cursor: string | undefined;
     do {
       const page = await this.recordings.list(p, { ...q, pageSize: 100, ...(cursor ? { cursor } : {}) });
-      ids.push(...page.items.map((r) => r.id));
+      // Recordings whose media is already gone have nothing to export (and would void the bundle).
+      ids.push(...page.items.filter((r) => r.mediaStatus !== 'deleted').map((r) => r.id));
       if (ids.length > this.limits.maxRecordings) {
         throw invalid(`more than ${this.limits.maxRecordings} recordings match: narrow the filter (an export holds at most ${this.limits.maxRecordings})`);
       }
@@ -95,7 +96,13 @@ export class ExportService {
       error: null, size: null, createdAt: now, updatedAt: now, validUntil: null,
     };
     await this.store.create(job, snapshotOf(p), ids);
-    await this.control.start(p.accountId, job.id);
+    try {
+      await this.control.start(p.accountId, job.id);
+    } catch (err) {
+      // Never left pending with nobody to run it: the job is failed, and says why.
+      await this.store.fail(job.id, `the export could not be queued: ${(err as Error).message}`).catch(() => undefined);
+      throw err;
+    }
     return job;
   }
 

@@ -60,11 +60,14 @@ export function maskDeep<T>(value: T, masks: Set<string>, path = ''): T {
 }
 
 /** Native filters that search masked fields: refused, so a search cannot reveal a mask. */
-export function assertSearchAllowed(filter: RecordingFilter, masks: Set<string>): void {
+export function assertSearchAllowed(filter: RecordingFilter, masks: Set<string>, self: string[] = []): void {
   const phone = ['phoneNumber', 'calling.phoneNumber', 'called.phoneNumber'].some((m) => masks.has(m));
   const user = ['upn', 'displayName', 'id'].some((m) => masks.has(m));
+  // Asking for one's own recordings reveals nothing the caller does not know.
+  const own = new Set(self.filter(Boolean).map((s) => s.toLowerCase()));
+  const others = filter.user?.filter((u) => !own.has(u.toLowerCase())) ?? [];
   if (filter.phone?.length && phone) throw forbidden("searching by 'phone' is not allowed: phone numbers are masked for your role");
-  if (filter.user?.length && user) throw forbidden("searching by 'user' is not allowed: user names are masked for your role");
+  if (others.length && user) throw forbidden("searching by 'user' is not allowed: user names are masked for your role");
   if (filter.extension?.length && masks.has('extension')) throw forbidden("searching by 'extension' is not allowed: extensions are masked for your role");
   for (const pf of filter.parties ?? []) {
     if ((pf.phone?.length && phone) || ((pf.user?.length || pf.name?.length) && user)) {

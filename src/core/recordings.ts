@@ -177,7 +177,7 @@ export class RecordingService {
     // Finding recordings by what was said reveals what was said: it takes the transcript scope.
     if (q.filter.text) requireScope(p, 'transcripts:read');
     const masks = await this.masks(p);
-    if (masks) assertSearchAllowed(q.filter, nativeMasks(masks));
+    if (masks) assertSearchAllowed(q.filter, nativeMasks(masks), [p.id, p.upn ?? '']);
     return { ...(await this.store.listRecordings(p.accountId, { ...q, filter: restrict(p, q.filter) }, this.countCap)), masks };
   }
 

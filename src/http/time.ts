@@ -2,12 +2,14 @@ import { invalid } from '../core/errors.js';
 
 /**
  * An ISO 8601 time from a query parameter: a date alone is midnight UTC, a date-time without a
- * zone is UTC. A bad value is a 400 naming the parameter.
+ * zone is UTC. A `+` offset written into a URL unencoded arrives as a space
+ * (`…T00:00:00 0000`): it is read as the `+` it was. A bad value is a 400 naming the parameter.
  */
-export function parseIsoTime(name: string, v: string): number {
+export function parseIsoTime(name: string, raw: string): number {
+  const v = raw.replace(/(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$/, '$1+$2');
   const zoned = /T.*(Z|[+-]\d{2}:?\d{2})$/.test(v);
   const ms = Date.parse(v.length === 10 ? `${v}T00:00:00Z` : zoned ? v : `${v}Z`);
-  if (Number.isNaN(ms)) throw invalid(`${name}: '${v}' is not a valid ISO 8601 time`, { field: name });
+  if (Number.isNaN(ms)) throw invalid(`${name}: '${raw}' is not a valid ISO 8601 time`, { field: name });
   return ms;
 }
 

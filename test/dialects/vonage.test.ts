@@ -231,6 +231,10 @@ describe('Vonage call recording door', () => {
       const res = await vg('GET', `${BASE}/accounts/self/company_call_recordings?${query({ 'duration:gte': 10_000, 'duration:lte': 12_000, 'start:gte': '2024-01-01T00:00:00+0000', 'start:lte': '2024-01-01T11:00:00+0000' })}`);
       assert.equal(res.status, 200, res.bytes.toString());
       assert.deepEqual(res.json._embedded.recordings.map((r: { duration: number }) => r.duration), [12_000, 11_000, 10_000]);
+      // The document's times written into the URL as they are: the unencoded '+' arrives as a space.
+      const raw = await vg('GET', `${BASE}/accounts/self/company_call_recordings?duration:gte=10000&duration:lte=12000&start:gte=2024-01-01T00:00:00+0000&start:lte=2024-01-01T11:00:00+0000`);
+      assert.equal(raw.status, 200, raw.bytes.toString());
+      assert.deepEqual(raw.json._embedded.recordings.map((r: { duration: number }) => r.duration), [12_000, 11_000, 10_000]);
     });
   });
 
@@ -265,6 +269,9 @@ describe('Vonage call recording door', () => {
         assert.equal(list.json._embedded.recordings[0].caller_id, '*****');
         assertVonageError(await vg('GET', `${BASE}/accounts/self/company_call_recordings?caller_id=17325550100`, 'sue'), 403);
         assert.equal((await vg('GET', `${BASE}/accounts/self/company_call_recordings/${example.id}`, 'ada')).json.caller_id, '17325550100', 'admins see everything');
+        // Masked user names forbid searching for someone, not listing one's own on-demand recordings.
+        assert.equal((await vg('GET', `${BASE}/accounts/self/users/self/call_recordings`, 'sue')).status, 200);
+        assertVonageError(await vg('GET', `${BASE}/accounts/self/users/${users.amy}/call_recordings`, 'sue'), 403);
       } finally {
         await server.vault.store.updateAccountSettings(server.accountId, {});
       }
@@ -340,6 +347,13 @@ describe('Vonage call recording door', () => {
       assertVonageError(await vg('POST', `${BASE}/accounts/self/company_call_recordings/export`, 'amy', {}), 403);
       assertVonageError(await vg('POST', `${BASE}/accounts/self/company_call_recordings/export`, 'client', {}), 403);
       assertVonageError(await vg('GET', `${BASE}/accounts/self/users/self/call_recordings/jobs?status=done`), 400);
+      assert.equal((await vg('GET', `${BASE}/accounts/self/users/self/call_recordings/jobs?status=PENDING`)).json.total_items, 2, 'status in any letter case');
+    });
+
+    it('takes an empty JSON body as "export everything"', async () => {
+      const res = await call(server, 'POST', `${BASE}/accounts/self/company_call_recordings/export`, { token: tok.ada!, body: '', headers: { 'content-type': 'application/json' } });
+      assert.equal(res.status, 202, res.bytes.toString());
+      assert.equal(res.json.job_ids.length, 1);
     });
   });
 });

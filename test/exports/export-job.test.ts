@@ -112,6 +112,18 @@ describe('export jobs', () => {
     assert.equal((await blobFiles(server)).filter((f) => f.startsWith('exports/')).length, blobsBefore.length - 1, 'its blob is removed');
   });
 
+  it('leaves out recordings whose media was deleted before it was asked for, so the bundle stays downloadable', async () => {
+    // ids[2]'s media was deleted by the test above.
+    const listed = (await server.vault.recordings.list(p, { filter: {}, sort: { field: 'startTime', desc: true }, pageSize: 100 })).items;
+    assert.ok(listed.some((r) => r.id === ids[2] && r.mediaStatus === 'deleted'));
+    const job = await server.vault.exports.create(p, 'recordings', { filter: {}, sort: { field: 'startTime', desc: true } });
+    assert.equal(job.filesTotal, listed.length - 1);
+    await settled(job.id);
+    const bundle = await collect((await server.vault.exports.open(p, job.id)).stream);
+    assert.ok(bundle.length > 0);
+    assert.equal((await server.vault.exports.get(p, job.id)).status, 'complete');
+  });
+
   it('shows a job only to the principal who asked for it', async () => {
     const job = await server.vault.exports.create(p, 'recordings', { filter: {}, sort: { field: 'startTime', desc: true } });
     const other: Principal = { ...p, id: 'cli_other' };

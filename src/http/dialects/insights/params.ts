@@ -85,14 +85,13 @@ export function sortOf<T extends string>(sort: string | undefined, names: Record
 }
 
 /**
- * An ISO 8601 time of a filter. `+` in a zone offset often arrives as a space (an unencoded
- * query), so a space before the offset is read as '+'. `end` makes the bound inclusive to the
- * precision written: `to=2026-06-17T23:59:59Z` includes 23:59:59.999, `to=2026-06-17` the day.
+ * An ISO 8601 time of a filter (a `+` offset that arrived as a space is read as '+', see
+ * parseIsoTime). `end` makes the bound inclusive to the precision written: `to=2026-06-17T23:59:59Z` includes 23:59:59.999, `to=2026-06-17` the day.
  */
 export function filterTime(c: Criterion | undefined, end: boolean): number | undefined {
   if (!c) return undefined;
   if (c.values.length !== 1) throw invalid(`filter: '${c.key}' takes one time`, { field: 'filter' });
-  const v = c.values[0]!.replace(/ (\d{2}:?\d{2})$/, '+$1');
+  const v = c.values[0]!;
   if (!realDay(v)) throw invalid(`filter: ${c.key}: '${v}' is not an ISO 8601 time`, { field: 'filter' });
   const ms = parseIsoTime(`filter: ${c.key}`, v);
   if (!end) return ms;

@@ -81,7 +81,7 @@ export function exportRoutes(app: FastifyInstance, vault: Vault, ctx: {
     app.get<{ Params: Params; Querystring: Source }>(path, hide, async (req) => {
       const user = ownUser(req);
       const { page, pageSize } = toPaging(req.query);
-      const status = typeof req.query.status === 'string' && req.query.status !== '' ? req.query.status : undefined;
+      const status = typeof req.query.status === 'string' && req.query.status !== '' ? req.query.status.toLowerCase() : undefined;
       const res = await vault.exports.list(principalOf(req), [kind], { ...(status ? { status } : {}), offset: (page - 1) * pageSize, limit: pageSize });
       const base = ctx.base(req);
       return halPage('jobs', res.items.map((j) => renderJob(j, base, user)), { url: `${req.protocol}://${req.host}${req.url}`, page, pageSize, total: res.total });

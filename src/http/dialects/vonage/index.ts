@@ -39,6 +39,13 @@ function belongsTo(rec: Recording, user: string): boolean {
  */
 export function vonageDoor(app: FastifyInstance, vault: Vault): void {
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply, vonageFormatter));
+  // Every field of an export request is optional: an empty JSON body asks for everything.
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if ((body as string).trim() === '') done(null, {});
+    else json(req, body as string, done);
+  });
   const prefix = app.prefix;
   // Unknown paths under Vonage's own server path answer in its error body too (elsewhere they are the app's).
   if (prefix.startsWith('/t/')) app.setNotFoundHandler((req, reply) => sendError(notFound(`${req.method} ${req.url.split('?')[0]}`), req, reply, vonageFormatter));
