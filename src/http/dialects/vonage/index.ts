@@ -44,7 +44,7 @@ export function vonageDoor(app: FastifyInstance, vault: Vault): void {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     if ((body as string).trim() === '') done(null, {});
-    else json(req, body as string, done);
+    else void json(req, body as string, done);
   });
   const prefix = app.prefix;
   // Unknown paths under Vonage's own server path answer in its error body too (elsewhere they are the app's).
