@@ -66,8 +66,10 @@ export function assertSearchAllowed(filter: RecordingFilter, masks: Set<string>)
   if (filter.phone?.length && phone) throw forbidden("searching by 'phone' is not allowed: phone numbers are masked for your role");
   if (filter.user?.length && user) throw forbidden("searching by 'user' is not allowed: user names are masked for your role");
   if (filter.extension?.length && masks.has('extension')) throw forbidden("searching by 'extension' is not allowed: extensions are masked for your role");
+  if (filter.names?.length && user) throw forbidden("searching by user name is not allowed: user names are masked for your role");
+  if (filter.userData?.length && masks.has('userData')) throw forbidden("searching by user data is not allowed: user data is masked for your role");
   for (const pf of filter.parties ?? []) {
-    if ((pf.phone?.length && phone) || ((pf.user?.length || pf.name?.length) && user)) {
+    if (((pf.phone?.length || pf.phonePattern?.length) && phone) || ((pf.user?.length || pf.name?.length) && user)) {
       throw forbidden('searching by a masked party field is not allowed for your role');
     }
   }
