@@ -1,4 +1,4 @@
-import { forbidden } from './errors.js';
+import { ErrorCode, VaultError } from './errors.js';
 import type { Principal } from './principals.js';
 import type { RecordingFilter } from './query.js';
 
@@ -58,6 +58,9 @@ export function maskDeep<T>(value: T, masks: Set<string>, path = ''): T {
   }
   return out as T;
 }
+
+/** A search on a masked field (details.masked, so a door can tell it from a missing permission). */
+const forbidden = (message: string) => new VaultError(ErrorCode.INSUFFICIENT_PERMISSIONS, message, { details: { masked: true } });
 
 /** Native filters that search masked fields: refused, so a search cannot reveal a mask. */
 export function assertSearchAllowed(filter: RecordingFilter, masks: Set<string>): void {

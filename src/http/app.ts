@@ -23,6 +23,7 @@ import { registerLogging, type RequestLogging } from './logging.js';
 import { listV1Door } from './dialects/list-v1/index.js';
 import { API_VERSION } from './app-version.js';
 import { kazooDoor } from './dialects/kazoo/index.js';
+import { genesysDoor } from './dialects/genesys/index.js';
 import { isoSeconds } from './time.js';
 
 declare module 'fastify' {
@@ -135,5 +136,6 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
   // The doors of other products' APIs, each with its own error envelope.
   await app.register(async (scope) => listV1Door(scope, vault));
   await app.register(async (scope) => kazooDoor(scope, vault));
+  await app.register(async (scope) => genesysDoor(scope, vault));
   return app;
 }

@@ -29,13 +29,14 @@ export async function authenticate(auth: AuthService, throttle: LoginThrottle, r
     const i = decoded.indexOf(':');
     if (i <= 0) throw unauthorized('The Basic credentials are malformed');
     const username = decoded.slice(0, i);
-    try {
-      return (req.principal = await auth.principalFromBasic(username, decoded.slice(i + 1)));
-    } catch (err) {
-      // Only failures spend the throttle: a user with valid credentials is served from cache.
-      throttle.check(req.ip, username);
-      throw err;
-    }
+    const password = decoded.slice(i + 1);
+    const known = auth.cachedBasic(username, password);
+    if (known) return (req.principal = known);
+    // Each password check spends an attempt exactly as a sign-in does (POST /api/v1/auth/login,
+    // same buckets): per address and per name, checked before scrypt runs, so a locked-out name
+    // is refused even with the right password until its allowance comes back.
+    throttle.check(req.ip, `/${username}`);
+    return (req.principal = await auth.principalFromBasic(username, password));
   }
   throw unauthorized('The Authorization header must use the Bearer or Basic scheme');
 }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Vault } from '../../../context.js';
 import { ErrorCode, VaultError, forbidden, invalid, unauthorized } from '../../../core/errors.js';
@@ -6,6 +5,7 @@ import type { Principal } from '../../../core/principals.js';
 import type { RecordingFilter } from '../../../core/query.js';
 import { principalOf } from '../../auth.js';
 import { sendError } from '../../errors.js';
+import { sendMp3 } from '../../mp3.js';
 import { fromGregorian, kazooFormatter, sendEnvelope, toGregorian } from './envelope.js';
 import { attachmentName, renderRecording } from './render.js';
 
@@ -129,22 +129,8 @@ export function kazooDoor(app: FastifyInstance, vault: Vault): void {
     const file = rec.media.find((m) => m.kind === 'audio' && m.status === 'available');
     if (!file) throw new VaultError(ErrorCode.RESOURCE_NOT_FOUND, `recording ${rec.id} has no audio`);
     const disposition = `${req.query.inline === 'true' ? 'inline' : 'attachment'}; filename="${attachmentName(rec)}"`;
-    reply.header('content-disposition', disposition).type('audio/mpeg');
-    let media;
-    try {
-      media = await vault.media.find(p, rec.id, file.id, 'mp3');
-    } catch (err) {
-      // The MP3 rendition is not made yet: transcode the file as this caller may hear it.
-      if (!(err instanceof VaultError) || err.code !== ErrorCode.CONFLICT) throw err;
-      const original = await vault.media.find(p, rec.id, file.id, 'original');
-      if (original.served !== 'original') throw err;
-      if (original.file.mimeType === 'audio/mpeg') return reply.header('content-length', original.file.size).send(await vault.media.open(original));
-      const ff = spawn(vault.tools.ffmpeg, ['-v', 'error', '-i', 'pipe:0', '-vn', '-c:a', 'libmp3lame', '-b:a', '64k', '-f', 'mp3', 'pipe:1'], { stdio: ['pipe', 'pipe', 'ignore'] });
-      (await vault.media.open(original)).pipe(ff.stdin).on('error', () => ff.kill());
-      reply.raw.on('close', () => ff.kill());
-      return reply.send(ff.stdout);
-    }
-    return reply.header('content-length', media.file.size).send(await vault.media.open(media));
+    reply.header('content-disposition', disposition);
+    return sendMp3(vault, p, rec.id, file, reply);
   });
 
   app.patch<{ Params: { accountId: string; recordingId: string }; Body: { data?: { user_metadata?: unknown } } }>('/v2/accounts/:accountId/recordings/:recordingId', { schema: { hide: true } }, async (req, reply) => {
