@@ -56,6 +56,14 @@ describe('the role matrix', () => {
     ['list the jobs of a recording outside the view', 'GET', () => `/api/v1/recordings/${other.id}/jobs`, undefined, { client: 200, ada: 200, sue: 404, amy: 404, noscope: 403 }],
     ['read the pipeline policy', 'GET', () => '/api/v1/settings/pipeline', undefined, { client: 403, ada: 200, sue: 403, amy: 403, noscope: 403 }],
     ['change the pipeline policy', 'PUT', () => '/api/v1/settings/pipeline', { autoTranscribe: false }, { client: 403, ada: 200, sue: 403, amy: 403, noscope: 403 }],
+    // The Genesys door (bearer tokens here; Basic in test/dialects/genesys.test.ts): search and reads need
+    // the Administrator or Supervisor role, DELETE the Administrator role, on top of the same visibility rule.
+    ['Genesys: search recordings', 'GET', () => '/api/v2/recordings?startTime=0', undefined, { client: 200, ada: 200, sue: 200, amy: 403, noscope: 403 }],
+    ['Genesys: get a recording outside the view', 'GET', () => `/api/v2/recordings/${other.id}`, undefined, { client: 200, ada: 200, sue: 404, amy: 403, noscope: 403 }],
+    ['Genesys: play MP3 outside the view', 'GET', () => `/api/v2/recordings/${other.id}/decrypt/${other.mediaId}.mp3`, undefined, { client: 200, ada: 200, sue: 404, amy: 404, noscope: 403 }],
+    ['Genesys: delete a non-deletable recording', 'DELETE', () => `/api/v2/recordings/${held}`, undefined, { client: 403, ada: 403, sue: 403, amy: 403, noscope: 403 }],
+    ['Genesys: read the recording settings', 'GET', () => '/api/v2/settings/recording', undefined, { client: 403, ada: 200, sue: 403, amy: 403, noscope: 403 }],
+    ['Genesys: change the recording settings', 'PUT', () => '/api/v2/settings/recording', { name: 'metadata.privacy.agent_fields', value: '' }, { client: 403, ada: 200, sue: 403, amy: 403, noscope: 403 }],
     // Last: once a transcript is requested, callers without originals:read wait for redaction before playing.
     ['request a transcript outside the view', 'POST', () => `/api/v1/recordings/${other.id}/transcript`, undefined, { client: 202, ada: 202, sue: 404, amy: 404, noscope: 403 }],
   ];
@@ -65,7 +73,8 @@ describe('the role matrix', () => {
       for (const [who, status] of Object.entries(expected)) {
         const res = await call(server, method, path(), { token: tok[who]!, ...(json !== undefined ? { json } : {}) });
         assert.equal(res.status, status, `${who} ${method} ${path()}: ${res.bytes.toString().slice(0, 200)}`);
-        if (status >= 400) assert.ok(res.json?.error?.code, `${who}: error envelope`);
+        if (status >= 400 && path().startsWith('/api/v2/')) assert.ok(typeof res.json?.statusCode === 'number' && res.json.statusMessage, `${who}: Genesys error body`);
+        else if (status >= 400) assert.ok(res.json?.error?.code, `${who}: error envelope`);
       }
     });
   }

@@ -1,6 +1,6 @@
 /**
- * One recording read through every door served so far (native, recordings list v1, Kazoo):
- * the same times, parties, duration and media bytes.
+ * One recording read through every door served so far (native, recordings list v1, Kazoo,
+ * Genesys): the same times, parties, duration and media bytes.
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { startServer, multipart, type TestServer } from '../helpers/server.js';
 import { call } from '../http/util.js';
 import { makeFixture } from '../fixtures/media.js';
+import { mp3Seconds } from './genesys-helpers.js';
 
 const GREGORIAN = 62_167_219_200;
 
@@ -44,6 +45,14 @@ describe('the same recording through every door', () => {
     assert.deepEqual([v1.from.fullName, v1.to.fullName], ['Dana Desk', 'Eve External']);
     assert.deepEqual([kazoo.caller_id_number, kazoo.callee_id_number], [native.calling.phoneNumber, native.called.phoneNumber]);
     assert.deepEqual([v1.direction, kazoo.direction], ['OUT', 'outbound']);
+    const genesys = (await call(server, 'GET', `/api/v2/recordings/${id}`)).json;
+    assert.equal(Date.parse(genesys.startTime.replace('+0000', 'Z')), startMs);
+    assert.equal(Date.parse(genesys.stopTime.replace('+0000', 'Z')) - startMs, native.durationMs);
+    assert.equal(Number(genesys.mediaFiles[0].duration), native.media[0].durationMs);
+    assert.deepEqual([genesys.callerPhoneNumber, genesys.dialedPhoneNumber], [native.calling.phoneNumber, native.called.phoneNumber]);
+    const names = genesys.eventHistory.filter((e: { event: string }) => e.event === 'Joined').map((e: { contact: { phoneNumber: string } }) => e.contact.phoneNumber);
+    assert.deepEqual(names, [native.calling.phoneNumber, native.called.phoneNumber]);
+    assert.equal(genesys.callType, 'Outbound');
   });
 
   it('serves the same media bytes', async () => {
@@ -53,5 +62,22 @@ describe('the same recording through every door', () => {
     assert.equal(b.status, 200);
     assert.ok(a.bytes.equals(mp3));
     assert.ok(b.bytes.equals(mp3));
+    // The Genesys playPath serves MP3 too: an MP3 upload as it is.
+    const c = await call(server, 'GET', `/api/v2${(await call(server, 'GET', `/api/v2/recordings/${id}`)).json.mediaFiles[0].playPath}`);
+    assert.equal(c.status, 200);
+    assert.ok(c.bytes.equals(mp3));
+  });
+
+  it('plays a WAV upload through Genesys as an MP3 of the same duration as the native media', async () => {
+    const wav = await readFile(await makeFixture('wav-pcm16', { seconds: 3 }));
+    const { body, contentType } = multipart({ startTime: '2026-05-04T10:00:00Z' }, [{ fileName: 'call.wav', type: 'audio/wav', data: wav }]);
+    const rec = (await call(server, 'POST', '/api/v1/recordings', { body, headers: { 'content-type': contentType } })).json;
+    const native = await call(server, 'GET', `/api/v1/recordings/${rec.id}/media/${rec.media[0].id}`);
+    assert.ok(native.bytes.equals(wav));
+    const g = await call(server, 'GET', `/api/v2/recordings/${rec.id}/decrypt/${rec.media[0].id}.mp3`);
+    assert.equal(g.status, 200);
+    const seconds = await mp3Seconds(server, g.bytes);
+    // Within the encoder's delay and padding: a streamed MP3 has no LAME tag telling the decoder to trim them (~0.2 s at most).
+    assert.ok(Math.abs(seconds - rec.media[0].durationMs / 1000) < 0.25, `${seconds} s vs ${rec.media[0].durationMs} ms`);
   });
 });

@@ -297,7 +297,7 @@ describe('Genesys interaction recording door', () => {
       assert.equal(res.status, 200, res.bytes.toString());
       assert.equal(res.headers.get('content-type'), 'audio/mpeg');
       const seconds = await mp3Seconds(server, res.bytes);
-      assert.ok(Math.abs(seconds - 2) < 0.2, `MP3 of ${seconds}s for a 2 s WAV`);
+      assert.ok(seconds >= 2 && seconds < 2.25, `MP3 of ${seconds}s for a 2 s WAV (plus the encoder's delay and padding)`);
     }
     // An agent may play their own calls, and no one else's (404, as if it did not exist).
     assert.equal((await g('GET', `/api/v2/recordings/${id.c}/decrypt/${mediaId.c}.mp3`, 'amy')).status, 200);
