@@ -24,6 +24,7 @@ export async function benchDoors(server: BenchServer, seeded: SeededDb, opts: Do
     ['recordings list v1', '/v1/recordings?quantity=25&from=0', '/api/v1/recordings?pageSize=25'],
     ['recordings list v1, a month', '/v1/recordings?quantity=25&from=0&startdate=2024-06-01&enddate=2024-06-30', '/api/v1/recordings?pageSize=25&from=2024-06-01&to=2024-07-01'],
     ['Kazoo', `/v2/accounts/${seeded.accountId}/recordings?page_size=25&created_from=${from}&created_to=${to}`, '/api/v1/recordings?pageSize=25&sort=-createdAt'],
+    ['Genesys', '/api/v2/recordings?startTime=0&offset=0&limit=25', '/api/v1/recordings?pageSize=25&from=1970-01-01T00:00:00Z'],
   ];
   const rows: SummaryRow[] = [];
   for (const [name, door, native] of pairs) {

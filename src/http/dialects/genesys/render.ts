@@ -1,13 +1,28 @@
 import type { MediaFile, Party, Recording, RecordingEvent, Tag } from '../../../core/model.js';
 
-/** Genesys times: milliseconds and a `+0000` zone, `2015-09-10T16:58:22.000+0000`. */
-export const gTime = (ms: number | string): string => new Date(typeof ms === 'string' ? Date.parse(ms) : ms).toISOString().replace('Z', '+0000');
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/**
+ * Genesys times: milliseconds and a `+0000` zone, `2015-09-10T16:58:22.000+0000`. Written by
+ * hand: a list renders a dozen per recording, and Date's parser and toISOString dominated.
+ */
+export function gTime(t: number | string): string {
+  // Stored times are already `…:ss.mmmZ`.
+  if (typeof t === 'string' && t.length === 24 && t.charCodeAt(23) === 90 /* Z */ && t.charCodeAt(19) === 46 /* . */) return `${t.slice(0, 23)}+0000`;
+  const d = new Date(typeof t === 'string' ? Date.parse(t) : t);
+  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}+0000`;
+}
 
 /** What the door needs besides the recording: the account name (Genesys "tenant") and the origin for absolute URIs. */
 export interface RenderContext { tenant: string; origin: string; labels: boolean }
 
 const number = (p: Party | undefined) => p?.phoneNumber ?? p?.extension ?? '';
-const stopMs = (rec: Recording) => (rec.releaseTime ? Date.parse(rec.releaseTime) : Date.parse(rec.startTime) + rec.durationMs);
+/** The call's start and end, parsed and formatted once per recording. */
+interface Times { startMs: number; start: string; stop: string }
+function timesOf(rec: Recording): Times {
+  const startMs = Date.parse(rec.startTime);
+  return { startMs, start: gTime(rec.startTime), stop: gTime(rec.releaseTime ?? startMs + rec.durationMs) };
+}
 const callUuidOf = (rec: Recording) => rec.callUuid ?? rec.sysCallId ?? rec.sipCallId ?? rec.id;
 
 /** The audio files a client can play (the door serves each as MP3). */
@@ -25,29 +40,37 @@ const isUser = (p: Party) => p.kind === 'user' || (p.kind === undefined && !!(p.
 
 function contact(p: Party) {
   if (!isUser(p)) return { type: 'External', phoneNumber: number(p) };
-  const [first = '', ...rest] = (p.displayName ?? '').split(/\s+/).filter(Boolean);
-  return {
-    type: 'User', phoneNumber: number(p), userName: p.upn ?? p.displayName ?? '',
-    ...(first ? { firstName: first } : {}), ...(rest.length ? { lastName: rest.join(' ') } : {}),
-  };
+  const out: Record<string, string> = { type: 'User', phoneNumber: number(p), userName: p.upn ?? p.displayName ?? '' };
+  const name = p.displayName?.trim();
+  if (name) {
+    const space = name.indexOf(' ');
+    out.firstName = space < 0 ? name : name.slice(0, space);
+    if (space > 0) out.lastName = name.slice(space + 1).trim();
+  }
+  return out;
 }
 
 /** Data values are strings in Genesys: scalars as text, anything else as JSON. */
-const stringValues = (o: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v)]));
+function stringValues(o: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k in o) {
+    const v = o[k];
+    out[k] = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  }
+  return out;
+}
 
 /**
  * eventHistory: the call's user data as one Data event at the start; the joined/left events
  * the call reported, or, when it reported none, Joined/Left of every party at the call's start
  * and end; and the vault's own data events (what was added, changed or removed later).
  */
-function eventHistory(rec: Recording) {
+function eventHistory(rec: Recording, t: Times) {
   const uuid = callUuidOf(rec);
-  const start = Date.parse(rec.startTime);
-  const eventId = (ms: number) => `${new Date(ms).toISOString().replace('T', ' ').slice(0, 23)}_${uuid}`;
+  const eventId = (g: string) => `${g.slice(0, 10)} ${g.slice(11, 23)}_${uuid}`;
   const out: Array<Record<string, unknown>> = [];
   if (Object.keys(rec.userMetadata).length) {
-    out.push({ occurredAt: gTime(start), calluuid: uuid, eventId: eventId(start), event: 'Data', data: { added: stringValues(rec.userMetadata) } });
+    out.push({ occurredAt: t.start, calluuid: uuid, eventId: eventId(t.start), event: 'Data', data: { added: stringValues(rec.userMetadata) } });
   }
   const presence = rec.events.filter((e) => e.type === 'joined' || e.type === 'left');
   if (presence.length) {
@@ -65,13 +88,15 @@ function eventHistory(rec: Recording) {
       seen.add(key);
       return true;
     });
-    for (const { party, join } of unique) out.push({ occurredAt: gTime(join ?? start), calluuid: uuid, contact: contact(party), event: 'Joined' });
-    for (const { party, leave } of unique) out.push({ occurredAt: gTime(leave ?? stopMs(rec)), calluuid: uuid, contact: contact(party), event: 'Left' });
+    for (const { party, join } of unique) out.push({ occurredAt: join ? gTime(join) : t.start, calluuid: uuid, contact: contact(party), event: 'Joined' });
+    for (const { party, leave } of unique) out.push({ occurredAt: leave ? gTime(leave) : t.stop, calluuid: uuid, contact: contact(party), event: 'Left' });
   }
   const kind: Partial<Record<RecordingEvent['type'], string>> = { dataAdded: 'added', dataUpdated: 'updated', dataDeleted: 'deleted' };
   for (const e of rec.events) {
     const k = kind[e.type];
-    if (k) out.push({ occurredAt: gTime(e.at), calluuid: uuid, eventId: eventId(Date.parse(e.at)), event: 'Data', data: { [k]: stringValues(e.data ?? {}) } });
+    if (!k) continue;
+    const at = gTime(e.at);
+    out.push({ occurredAt: at, calluuid: uuid, eventId: eventId(at), event: 'Data', data: { [k]: stringValues(e.data ?? {}) } });
   }
   return out;
 }
@@ -92,16 +117,17 @@ function label(rec: Recording, t: Tag) {
   };
 }
 
-function mediaFile(rec: Recording, m: MediaFile, ctx: RenderContext) {
-  const start = m.startTime ? Date.parse(m.startTime) : Date.parse(rec.startTime);
+function mediaFile(rec: Recording, m: MediaFile, ctx: RenderContext, t: Times) {
+  const start = m.startTime ? Date.parse(m.startTime) : t.startMs;
+  const startG = m.startTime ? gTime(m.startTime) : t.start;
   const agent = rec.answeredBy ?? (rec.callDirection === 'outgoing' ? rec.calling : rec.called);
   const played = `/recordings/${rec.id}/play/${m.id}.mp3`;
   return {
     mediaUri: `${ctx.origin}/api/v2${played}`,
     mediaPath: played,
     playPath: `/recordings/${rec.id}/decrypt/${m.id}.mp3`,
-    startTime: gTime(start),
-    stopTime: gTime(m.stopTime ? Date.parse(m.stopTime) : start + m.durationMs),
+    startTime: startG,
+    stopTime: gTime(m.stopTime ?? start + m.durationMs),
     callUUID: callUuidOf(rec),
     mediaId: m.id,
     type: 'audio/mp3',
@@ -109,7 +135,7 @@ function mediaFile(rec: Recording, m: MediaFile, ctx: RenderContext) {
     tenant: ctx.tenant,
     size: String(m.size),
     parameters: {
-      dnis: number(rec.called), ani: number(rec.calling), dateTime: gTime(start).replace(/\.\d{3}\+0000$/, 'Z'),
+      dnis: number(rec.called), ani: number(rec.calling), dateTime: `${startG.slice(0, 19)}Z`,
       ...(rec.connectionId ? { connId: rec.connectionId } : {}),
       agentId: number(agent), recordDN: number(agent), username: agent?.upn ?? '',
       id: `${callUuidOf(rec)}_${m.id}`, callUuid: callUuidOf(rec),
@@ -126,14 +152,15 @@ function mediaFile(rec: Recording, m: MediaFile, ctx: RenderContext) {
 
 /** A recording as the Genesys recording resource (labels only when asked for with subresources). */
 export function renderRecording(rec: Recording, ctx: RenderContext) {
+  const t = timesOf(rec);
   return {
     id: rec.id,
     callerPhoneNumber: number(rec.calling),
     dialedPhoneNumber: number(rec.called),
-    startTime: gTime(rec.startTime),
-    stopTime: gTime(stopMs(rec)),
-    mediaFiles: playable(rec).map((m) => mediaFile(rec, m, ctx)),
-    eventHistory: eventHistory(rec),
+    startTime: t.start,
+    stopTime: t.stop,
+    mediaFiles: playable(rec).map((m) => mediaFile(rec, m, ctx, t)),
+    eventHistory: eventHistory(rec, t),
     ...(ctx.labels ? { labels: rec.tags.map((t) => label(rec, t)) } : {}),
     callType: callType(rec),
     screenRecording: rec.media.some((m) => m.kind === 'screen' && m.status !== 'deleted'),
