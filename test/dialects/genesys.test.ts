@@ -11,7 +11,8 @@ import { startServer, multipart, type TestServer } from '../helpers/server.js';
 import { call, type Res } from '../http/util.js';
 import { makeFixture } from '../fixtures/media.js';
 import { newRecording } from '../../src/core/recordings.js';
-import { addUsers, assertGenesysError, basic, mp3Seconds } from './genesys-helpers.js';
+import { addUsers, assertGenesysError, basic, mp3Seconds, PASSWORD } from './genesys-helpers.js';
+import { auditFor, type Json } from '../logs/util.js';
 
 describe('Genesys interaction recording door', () => {
   let server: TestServer;
@@ -348,5 +349,14 @@ describe('Genesys interaction recording door', () => {
     assert.deepEqual((await g('DELETE', `/api/v2/recordings/${doomed}`)).json, { statusCode: 0 });
     assertGenesysError(await g('GET', `/api/v2/recordings/${doomed}`), 404, 6);
     assertGenesysError(await g('DELETE', `/api/v2/recordings/${doomed}`), 404, 6);
+  });
+
+  it('writes each request to the audit trail in words', async () => {
+    const token = (await call(server, 'POST', '/api/v1/auth/login', { token: null, json: { username: 'ada', password: PASSWORD } })).json.access_token;
+    const byId = async (objectId: string, n: number) => (await auditFor(server, token, { objectId }, n)).map((e: Json) => e.description as string);
+    assert.ok((await byId(id.c!, 1)).some((d) => d.includes(`downloaded media ${mediaId.c} of recording ${id.c} (Genesys, MP3)`)));
+    assert.ok((await byId(id.a!, 1)).some((d) => d === `viewed recording ${id.a} (Genesys)`));
+    const settings = await auditFor(server, token, { item: 'tenant' }, 3);
+    assert.ok(settings.some((e: Json) => /changed the privacy masking settings \(Genesys; metadata\.privacy\.agent_fields: /.test(e.description)));
   });
 });
