@@ -46,6 +46,7 @@ describe('Genesys interaction recording door', () => {
       userMetadata: { GSIP_RECORD: 'ON', GSIP_REC_FN: '011AP643CSAPR4FKQGQE31TAES0002A0_2015-09-10_18-36-57', reason: 'loan' },
       accessGroups: [{ id: 'g1' }],
       tags: [{ tagName: 'comment', content: JSON.stringify({ time: '2016-04-22T12:42:44.000+0000', text: 'This is an awesome comment!' }) }],
+      mediaInfo: { 'call.wav': { pauseMasks: [{ startMs: 500, endMs: 1250 }] } },
     }, true);
     id.a = a.id;
     mediaId.a = a.media[0]!.id;
@@ -106,6 +107,7 @@ describe('Genesys interaction recording door', () => {
     assert.equal(m.parameters.ani, '+15559680001');
     assert.equal(m.parameters.dnis, '+15559680002');
     assert.deepEqual(m.accessgroups, ['g1']);
+    assert.deepEqual(m.masks, [{ time: '2015-09-10T18:36:58.500Z', type: 'paused' }, { time: '2015-09-10T18:36:59.250Z', type: 'resume' }]);
     const data = r.eventHistory.find((e: { event: string }) => e.event === 'Data');
     assert.equal(data.data.added.GSIP_RECORD, 'ON');
     assert.equal(data.calluuid, '011AP643CSAPR4FKQGQE31TAES0002A0');
