@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { startServer, multipart, type TestServer } from '../helpers/server.js';
 import { call } from '../http/util.js';
 import { makeFixture } from '../fixtures/media.js';
-import { mp3Seconds } from './genesys-helpers.js';
+import { addUsers, basic, mp3Seconds, PASSWORD } from './genesys-helpers.js';
 
 const GREGORIAN = 62_167_219_200;
 
@@ -79,5 +79,38 @@ describe('the same recording through every door', () => {
     const seconds = await mp3Seconds(server, g.bytes);
     // Within the encoder's delay and padding: a streamed MP3 has no LAME tag telling the decoder to trim them (~0.2 s at most).
     assert.ok(Math.abs(seconds - rec.media[0].durationMs / 1000) < 0.25, `${seconds} s vs ${rec.media[0].durationMs} ms`);
+  });
+
+  it('masks the same data for a supervisor in every door, from one setting made through either settings route', async () => {
+    await addUsers(server); // ada (admin), sue (supervisor of g1), amy (agent)
+    const { body, contentType } = multipart({
+      startTime: '2026-05-04T11:00:00Z', callDirection: 'incoming', accessGroups: [{ id: 'g1' }], userMetadata: { GSIP_RECORD: 'ON', queue: 'sales' },
+      calling: { phoneNumber: '+15551230009', displayName: 'Carl Caller' }, called: { displayName: 'Dana Desk', phoneNumber: '+15559870009' },
+    }, [{ fileName: 'call.mp3', type: 'audio/mpeg', data: mp3 }]);
+    const rid = (await call(server, 'POST', '/api/v1/recordings', { body, headers: { 'content-type': contentType } })).json.id;
+    const set = await call(server, 'POST', '/api/v2/settings/recording', { token: null, headers: { authorization: basic('ada') }, json: { settings: [
+      { name: 'metadata.privacy.customer_fields', value: 'callerPhoneNumber, GSIP_RECORD' }, { name: 'metadata.privacy.agent_fields', value: 'firstName, lastName' },
+    ] } });
+    assert.equal(set.status, 200, set.bytes.toString());
+    const sue = (await call(server, 'POST', '/api/v1/auth/login', { token: null, json: { username: 'sue', password: PASSWORD } })).json.access_token;
+    const ada = (await call(server, 'POST', '/api/v1/auth/login', { token: null, json: { username: 'ada', password: PASSWORD } })).json.access_token;
+    assert.deepEqual((await call(server, 'GET', '/api/v1/settings/privacy', { token: ada })).json, { agentFields: ['firstName', 'lastName'], customerFields: ['callerPhoneNumber', 'GSIP_RECORD'] });
+    const native = (await call(server, 'GET', `/api/v1/recordings/${rid}`, { token: sue })).json;
+    const v1 = (await call(server, 'GET', '/v1/recordings?quantity=1&from=0', { token: sue })).json.recordings[0];
+    const kazoo = (await call(server, 'GET', `/v2/accounts/${server.accountId}/recordings/${rid}`, { token: null, headers: { 'x-auth-token': sue } })).json.data;
+    const kazooList = (await call(server, 'GET', `/v2/accounts/${server.accountId}/recordings?page_size=1`, { token: null, headers: { 'x-auth-token': sue } })).json.data[0];
+    const genesys = (await call(server, 'GET', `/api/v2/recordings/${rid}`, { token: null, headers: { authorization: basic('sue') } })).json;
+    const M = '*****';
+    assert.equal(v1.id, rid);
+    assert.equal(kazooList.id, rid);
+    assert.deepEqual([native.calling.phoneNumber, v1.from.phoneNumber, kazoo.caller_id_number, kazooList.caller_id_number, genesys.callerPhoneNumber], [M, M, M, M, M]);
+    assert.deepEqual([native.called.phoneNumber, v1.to.phoneNumber, kazoo.callee_id_number, genesys.dialedPhoneNumber], ['+15559870009', '+15559870009', '+15559870009', '+15559870009'], 'what is not masked shows');
+    assert.deepEqual([native.calling.displayName, v1.from.fullName, kazoo.caller_id_name], [M, M, M], 'names');
+    assert.deepEqual([native.userMetadata.GSIP_RECORD, kazoo.user_metadata.GSIP_RECORD, genesys.eventHistory[0].data.added.GSIP_RECORD], [M, M, M]);
+    assert.deepEqual([native.userMetadata.queue, kazoo.user_metadata.queue, genesys.eventHistory[0].data.added.queue], ['sales', 'sales', 'sales']);
+    // The administrator sees everything, in every door.
+    assert.equal((await call(server, 'GET', `/v2/accounts/${server.accountId}/recordings/${rid}`, { token: null, headers: { 'x-auth-token': ada } })).json.data.caller_id_number, '+15551230009');
+    assert.equal((await call(server, 'GET', `/api/v2/recordings/${rid}`, { token: null, headers: { authorization: basic('ada') } })).json.callerPhoneNumber, '+15551230009');
+    assert.equal((await call(server, 'DELETE', '/api/v1/settings/privacy', { token: ada })).status, 200);
   });
 });

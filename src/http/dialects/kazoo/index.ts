@@ -7,7 +7,8 @@ import { principalOf } from '../../auth.js';
 import { sendError } from '../../errors.js';
 import { sendMp3 } from '../../mp3.js';
 import { fromGregorian, kazooFormatter, sendEnvelope, toGregorian } from './envelope.js';
-import { attachmentName, renderRecording } from './render.js';
+import { attachmentName, kazooMasks, renderRecording } from './render.js';
+import { maskDeep } from '../../../core/privacy.js';
 
 /** Kazoo's longest listing window: 31 days and an hour (crossbar's maximum_range). */
 const MAX_RANGE_S = 2_682_000;
@@ -73,6 +74,11 @@ export function kazooDoor(app: FastifyInstance, vault: Vault): void {
   });
 
   const realmOf = async (accountId: string) => (await vault.store.getAccount(accountId))?.name ?? accountId;
+  // Privacy masking for supervisors, in Kazoo's field names.
+  const masked = async <T>(p: Principal, doc: T, masks?: Set<string> | null): Promise<T> => {
+    const m = masks === undefined ? await vault.recordings.masks(p) : masks;
+    return m ? maskDeep(doc, kazooMasks(m)) : doc;
+  };
   const account = (req: FastifyRequest<{ Params: { accountId: string } }>): Principal => {
     const p = principalOf(req);
     if (req.params.accountId !== p.accountId) throw forbidden(`the token does not belong to account ${req.params.accountId}`);
@@ -114,7 +120,7 @@ export function kazooDoor(app: FastifyInstance, vault: Vault): void {
       filter, sort: { field: 'createdAt', desc: true }, pageSize: size, ...(q.start_key ? { cursor: q.start_key } : {}),
     });
     const realm = await realmOf(p.accountId);
-    return sendEnvelope(req, reply, page.items.map((r) => renderRecording(r, realm)), {
+    return sendEnvelope(req, reply, await masked(p, page.items.map((r) => renderRecording(r, realm)), page.masks), {
       page_size: page.items.length, ...(q.start_key ? { start_key: q.start_key } : {}), ...(page.nextCursor ? { next_start_key: page.nextCursor } : {}),
     });
   };
@@ -125,7 +131,7 @@ export function kazooDoor(app: FastifyInstance, vault: Vault): void {
     const p = account(req);
     const rec = await vault.recordings.get(p, req.params.recordingId);
     const accept = (req.query.accept ?? req.headers.accept ?? '').toLowerCase();
-    if (!/audio\/(mpeg|mp3)|audio\/\*/.test(accept)) return sendEnvelope(req, reply, renderRecording(rec, await realmOf(p.accountId)));
+    if (!/audio\/(mpeg|mp3)|audio\/\*/.test(accept)) return sendEnvelope(req, reply, await masked(p, renderRecording(rec, await realmOf(p.accountId))));
     const file = rec.media.find((m) => m.kind === 'audio' && m.status === 'available');
     if (!file) throw new VaultError(ErrorCode.RESOURCE_NOT_FOUND, `recording ${rec.id} has no audio`);
     const disposition = `${req.query.inline === 'true' ? 'inline' : 'attachment'}; filename="${attachmentName(rec)}"`;
@@ -138,13 +144,13 @@ export function kazooDoor(app: FastifyInstance, vault: Vault): void {
     const meta = req.body?.data?.user_metadata;
     if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw invalid('data.user_metadata must be an object', { field: 'user_metadata' });
     const rec = await vault.recordings.patch(p, req.params.recordingId, { userMetadata: meta as Record<string, unknown> });
-    return sendEnvelope(req, reply, renderRecording(rec, await realmOf(p.accountId)));
+    return sendEnvelope(req, reply, await masked(p, renderRecording(rec, await realmOf(p.accountId))));
   });
 
   app.delete<{ Params: { accountId: string; recordingId: string } }>('/v2/accounts/:accountId/recordings/:recordingId', { schema: { hide: true } }, async (req, reply) => {
     const p = account(req);
     const rec = await vault.recordings.get(p, req.params.recordingId);
     await vault.recordings.delete(p, rec.id, { mediaOnly: false });
-    return sendEnvelope(req, reply, { ...renderRecording(rec, await realmOf(p.accountId)), _read_only: { deleted: true } });
+    return sendEnvelope(req, reply, { ...await masked(p, renderRecording(rec, await realmOf(p.accountId))), _read_only: { deleted: true } });
   });
 }
