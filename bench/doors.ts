@@ -31,6 +31,7 @@ export async function benchDoors(server: BenchServer, seeded: SeededDb, opts: Do
     ['Vonage', '/t/vbc.prod/call_recording/api/accounts/self/company_call_recordings?page_size=25', '/api/v1/recordings?pageSize=25&profileType=fullTime,none'],
     ['Vonage, a month', '/t/vbc.prod/call_recording/api/accounts/self/company_call_recordings?page_size=25&start:gte=2024-06-01T00:00:00%2B0000&start:lte=2024-06-30T23:59:59%2B0000',
       '/api/v1/recordings?pageSize=25&profileType=fullTime,none&from=2024-06-01&to=2024-07-01'],
+    ['Genesys', '/api/v2/recordings?startTime=0&offset=0&limit=25', '/api/v1/recordings?pageSize=25&from=1970-01-01T00:00:00Z'],
   ];
   const rows: SummaryRow[] = [];
   for (const [name, door, native] of pairs) {

@@ -111,22 +111,22 @@ export async function openVault(config: Config, log: Log): Promise<Vault> {
       await jobs.enqueue({ accountId, kind: 'transcribe', payload: { recordingId, reason: 'request' }, dedupeKey: `transcribe:${recordingId}` });
     },
     jobsOf: (accountId, recordingId) => jobs.store.forRecording(accountId, recordingId, 20),
-  });
+  }, config.readOnly);
   const recordings = new RecordingService(store, {
     async erase(s) {
       await intake.discard(s.map((x) => x.blobKey));
       await jobs.enqueue({ accountId: '', kind: 'terms', payload: {}, dedupeKey: 'terms', runAt: Date.now() + PRUNE_TERMS_AFTER_MS }).catch(() => undefined);
     },
   }, config.limits.exactCountCap,
-  (a, r) => enqueue(a, r, 'index'));
+  (a, r) => enqueue(a, r, 'index'), config.readOnly);
   const exports = new ExportService(exportStore, recordings, sealed, {
     start: (accountId, exportId) => jobs.enqueue({ accountId, kind: 'export', payload: { exportId } }).then(() => undefined),
   });
   return {
     config, store, blobs, keys, sealed, tools, intake, signingKeys, logs, artifacts, jobs, runner, transcripts, recordings, exports,
-    ingest: new IngestService(store, intake, config.limits.maxMediaPerUpload, (a, r) => enqueue(a, r, 'media')),
+    ingest: new IngestService(store, intake, config.limits.maxMediaPerUpload, (a, r) => enqueue(a, r, 'media'), config.readOnly),
     media: new MediaService(store, sealed, artifacts),
-    settings: new SettingsService(store),
+    settings: new SettingsService(store, config.readOnly),
     auth: new AuthService(store, signingKeys, config.auth.tokenTtlSeconds, revocations),
     async close() {
       await runner.stop().catch(() => undefined);

@@ -67,6 +67,24 @@ function mediaRead(r: FinishedRequest): RouteEvent[] {
   return [ev('call', 'download', id, `downloaded ${what}`, `download ${what}`)];
 }
 
+function genesysSearch(r: FinishedRequest): RouteEvent[] {
+  return [ev('interactions', 'view', null, `listed recordings (Genesys)${filterText(r)}`, `list recordings (Genesys)${filterText(r)}`)];
+}
+
+/** The Genesys media routes end in `<mediaId>.mp3`; fetching it is a download of that file. */
+function genesysMedia(r: FinishedRequest): RouteEvent[] {
+  const id = r.params.id ?? null;
+  const what = `media ${(r.params.file ?? '').replace(/\.mp3$/, '')} of recording ${id} (Genesys, MP3)`;
+  return r.hasRange ? [ev('call', 'play', id, `played ${what}`, `play ${what}`)] : [ev('call', 'download', id, `downloaded ${what}`, `download ${what}`)];
+}
+
+function genesysSettings(r: FinishedRequest): RouteEvent[] {
+  const b = (typeof r.body === 'object' && r.body !== null ? r.body : {}) as { name?: unknown; value?: unknown; settings?: unknown };
+  const items = Array.isArray(b.settings) ? b.settings as Array<{ name?: unknown; value?: unknown }> : [b];
+  const what = items.map((i) => `${String(i?.name ?? '?')}: ${Array.isArray(i?.value) ? i.value.join(', ') : String(i?.value ?? '')}`).join('; ');
+  return [ev('tenant', 'modify', null, `changed the privacy masking settings (Genesys; ${what})`, `change the privacy masking settings (Genesys; ${what})`)];
+}
+
 /**
  * The Vonage door serves the same routes under each of these prefixes (the door's own list is
  * VONAGE_PREFIXES in src/http/dialects/vonage/envelope.ts; a test keeps the two equal).
@@ -169,6 +187,20 @@ export const ROUTE_EVENTS: Record<string, Mapper> = {
   },
   'PATCH /v2/accounts/:accountId/recordings/:recordingId': (r) => [ev('call', 'modify', r.params.recordingId ?? null, `modified the user metadata of recording ${r.params.recordingId} (Kazoo)`, `modify the user metadata of recording ${r.params.recordingId} (Kazoo)`)],
   'DELETE /v2/accounts/:accountId/recordings/:recordingId': (r) => [ev('call', 'delete', r.params.recordingId ?? null, `deleted recording ${r.params.recordingId} (Kazoo)`, `delete recording ${r.params.recordingId} (Kazoo)`)],
+  'GET /api/v2/recordings': genesysSearch,
+  'GET /api/v2/recordings/': genesysSearch,
+  'GET /api/v2/recordings/:id': (r) => [ev('call', 'view', r.params.id ?? null, `viewed recording ${r.params.id} (Genesys)`, `view recording ${r.params.id} (Genesys)`)],
+  'GET /api/v2/recordings/:id/decrypt/:file': genesysMedia,
+  'GET /api/v2/recordings/:id/play/:file': genesysMedia,
+  'DELETE /api/v2/recordings/:id': (r) => [ev('call', 'delete', r.params.id ?? null, `deleted recording ${r.params.id} (Genesys)`, `delete recording ${r.params.id} (Genesys)`)],
+  'GET /api/v2/settings/recording': () => [ev('tenant', 'view', null, 'viewed the privacy masking settings (Genesys)', 'view the privacy masking settings (Genesys)')],
+  'POST /api/v2/settings/recording': genesysSettings,
+  'PUT /api/v2/settings/recording': genesysSettings,
+  'DELETE /api/v2/settings/recording': (r) => {
+    const name = r.query.find(([k]) => k === 'name')?.[1] ?? (r.body as { name?: unknown } | null | undefined)?.name;
+    const what = typeof name === 'string' ? `the privacy masking setting ${name}` : 'the privacy masking settings';
+    return [ev('tenant', 'modify', null, `cleared ${what} (Genesys)`, `clear ${what} (Genesys)`)];
+  },
   ...VONAGE_ROUTE_EVENTS,
   'GET /api/v1/audit-logs': (r) => [ev('auditTrail', 'view', null, `viewed the audit trail${filterText(r)}`, `view the audit trail${filterText(r)}`)],
   'GET /api/v1/api-activity-logs': (r) => [ev('apiActivityLogs', 'view', null, `viewed the API activity log${filterText(r)}`, `view the API activity log${filterText(r)}`)],

@@ -111,9 +111,19 @@ export class AuthService {
     return principal;
   }
 
+  private static basicKey(username: string, password: string): string {
+    return createHash('sha256').update(`${username}\0${password}`).digest('hex');
+  }
+
+  /** The principal of Basic credentials verified within the last minute, or null (then check them, throttled). */
+  cachedBasic(username: string, password: string): Principal | null {
+    const hit = this.basicCache.get(AuthService.basicKey(username, password));
+    return hit && hit.until > Date.now() ? hit.principal : null;
+  }
+
   /** HTTP Basic with a user's credentials (some recording APIs use it instead of tokens). */
   async principalFromBasic(username: string, password: string): Promise<Principal> {
-    const key = createHash('sha256').update(`${username}\0${password}`).digest('hex');
+    const key = AuthService.basicKey(username, password);
     const hit = this.basicCache.get(key);
     if (hit && hit.until > Date.now()) return hit.principal;
     const u = await this.checkUser(username, password);

@@ -1,7 +1,7 @@
 import { resolve, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { pipelineConfig, type PipelineConfig } from './pipeline.js';
-import { bad, int } from './parse.js';
+import { bad, bool, int } from './parse.js';
 
 /**
  * Everything the process needs, validated once at boot and passed down. Nothing else reads
@@ -49,6 +49,8 @@ export interface Config {
   };
   media: { ffmpegPath?: string; ffprobePath?: string };
   pipeline: PipelineConfig;
+  /** Refuse every change to recordings and settings (503 READ_ONLY), e.g. on a replica or during a migration of the data. */
+  readOnly: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -150,6 +152,7 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
       ...(env.CALLVAULT_FFPROBE ? { ffprobePath: env.CALLVAULT_FFPROBE } : {}),
     },
     pipeline: pipelineConfig(env, (file.pipeline ?? {}) as Record<string, unknown>),
+    readOnly: bool('readOnly', env.CALLVAULT_READ_ONLY ?? file.readOnly, false),
     logLevel: logLevel as Config['logLevel'],
   };
 }

@@ -67,6 +67,8 @@ export const notFound = (what: string) => new VaultError(ErrorCode.RESOURCE_NOT_
 export const forbidden = (message: string) => new VaultError(ErrorCode.INSUFFICIENT_PERMISSIONS, message);
 export const unauthorized = (message = 'The client credentials provided are invalid or expired') =>
   new VaultError(ErrorCode.INVALID_CLIENT_CREDENTIALS, message);
+/** The store is in read-only mode (config `readOnly`): nothing may change. */
+export const readOnly = () => new VaultError(ErrorCode.READ_ONLY, 'the recording store is read-only: nothing can be changed now');
 export const conflict = (message: string) => new VaultError(ErrorCode.CONFLICT, message);
 export const unsupportedMedia = (message: string) => new VaultError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, message);
 export const tooLarge = (message: string) => new VaultError(ErrorCode.PAYLOAD_TOO_LARGE, message);

@@ -1,4 +1,4 @@
-import { forbidden } from './errors.js';
+import { ErrorCode, VaultError } from './errors.js';
 import type { Principal } from './principals.js';
 import type { RecordingFilter } from './query.js';
 
@@ -59,6 +59,9 @@ export function maskDeep<T>(value: T, masks: Set<string>, path = ''): T {
   return out as T;
 }
 
+/** A search on a masked field (details.masked, so a door can tell it from a missing permission). */
+const forbidden = (message: string) => new VaultError(ErrorCode.INSUFFICIENT_PERMISSIONS, message, { details: { masked: true } });
+
 /** Native filters that search masked fields: refused, so a search cannot reveal a mask. */
 export function assertSearchAllowed(filter: RecordingFilter, masks: Set<string>, self: string[] = []): void {
   const phone = ['phoneNumber', 'calling.phoneNumber', 'called.phoneNumber'].some((m) => masks.has(m));
@@ -69,8 +72,10 @@ export function assertSearchAllowed(filter: RecordingFilter, masks: Set<string>,
   if (filter.phone?.length && phone) throw forbidden("searching by 'phone' is not allowed: phone numbers are masked for your role");
   if (others.length && user) throw forbidden("searching by 'user' is not allowed: user names are masked for your role");
   if (filter.extension?.length && masks.has('extension')) throw forbidden("searching by 'extension' is not allowed: extensions are masked for your role");
+  if (filter.names?.length && user) throw forbidden("searching by user name is not allowed: user names are masked for your role");
+  if (filter.userData?.length && masks.has('userData')) throw forbidden("searching by user data is not allowed: user data is masked for your role");
   for (const pf of filter.parties ?? []) {
-    if ((pf.phone?.length && phone) || ((pf.user?.length || pf.name?.length) && user)) {
+    if (((pf.phone?.length || pf.phonePattern?.length) && phone) || ((pf.user?.length || pf.name?.length) && user)) {
       throw forbidden('searching by a masked party field is not allowed for your role');
     }
   }

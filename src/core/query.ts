@@ -20,7 +20,18 @@ export interface PartyFilter {
    * id, phone number (digits), extension or display name (case-insensitive) of one party.
    */
   any?: string[];
+  /** Phone-digit patterns (any of; see TextPattern), e.g. the Genesys `callerPhoneNumber=1416*`. */
+  phonePattern?: TextPattern[];
 }
+
+/**
+ * A wildcard pattern: `*` stands for any run of characters, `?` for exactly one, and a
+ * backslash makes the next character literal (`\*`). Everything else is literal.
+ */
+export type TextPattern = string;
+
+/** Patterns combined: any of the groups holds when every pattern in it matches (an OR of ANDs). */
+export type PatternQuery = TextPattern[][];
 
 /** Fields a list can be sorted on; every door maps its own sort names onto these. */
 export const SORT_FIELDS = ['startTime', 'releaseTime', 'durationMs', 'createdAt', 'updatedAt'] as const;
@@ -68,6 +79,20 @@ export interface RecordingFilter {
   /** Any party's extension. */
   extension?: string[];
   region?: string[];
+  /**
+   * People on the call by name: a pattern matches a party whose upn, whole display name or any
+   * word of it (a first or last name) it matches, case-insensitively; each pattern of a group
+   * may match a different party.
+   */
+  names?: PatternQuery;
+  /** The values (never the keys) of the call's user data (`userMetadata` leaves), case-insensitively. */
+  userData?: PatternQuery;
+  /** Every one of these tags (case-insensitive), where `tag` asks for any of them. */
+  allTags?: string[];
+  /** None of these tags. */
+  notTags?: string[];
+  /** Ended (releaseTime, ms) at or before this. */
+  releasedBy?: number;
   /** Role-scoped party conditions, all of which must hold. */
   parties?: PartyFilter[];
   /** Words spoken or written in notes (the search query language, parsed). */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, VaultError, conflict, forbidden, notFound } from './errors.js';
+import { ErrorCode, VaultError, conflict, forbidden, notFound, readOnly } from './errors.js';
 import type { MediaFile, MediaStatus, Note, Recording, Tag } from './model.js';
 import type { Principal, Scope } from './principals.js';
 import type { Page, RecordingQuery } from './query.js';
@@ -136,6 +136,8 @@ export class RecordingService {
     private readonly countCap: number,
     /** Told after notes changed, so the search index can follow (failures never fail the edit). */
     private readonly onNotesChanged: (accountId: string, recordingId: string) => Promise<void> = () => Promise.resolve(),
+    /** Read-only mode (config `readOnly`): every change is refused with READ_ONLY. */
+    private readonly readOnly = false,
   ) {}
 
   /** The field names masked for this caller (supervisors, per account settings), or null. */
@@ -183,6 +185,7 @@ export class RecordingService {
 
   /** Read-modify-write with optimistic concurrency; retries a few times on a lost race. */
   async update(p: Principal, id: string, change: (rec: Recording) => Recording): Promise<Recording> {
+    if (this.readOnly) throw readOnly();
     for (let attempt = 0; attempt < 5; attempt++) {
       const rev = await this.store.getRevision(p.accountId, id);
       const rec = rev === null ? null : await this.store.getRecording(p.accountId, id);
@@ -204,6 +207,7 @@ export class RecordingService {
   /** Deletes a recording (or its media); answers the recording as it was just before. */
   async delete(p: Principal, id: string, opts: { mediaOnly: boolean }): Promise<Recording> {
     requireScope(p, 'recordings:delete');
+    if (this.readOnly) throw readOnly();
     for (let attempt = 0; attempt < 5; attempt++) {
       const rev = await this.store.getRevision(p.accountId, id);
       const rec = rev === null ? null : await this.store.getRecording(p.accountId, id);

@@ -1,4 +1,4 @@
-import { notFound } from './errors.js';
+import { notFound, readOnly } from './errors.js';
 import type { Principal } from './principals.js';
 import { privacyOf, type PrivacySettings } from './privacy.js';
 import { pipelinePolicyOf, validPipelinePolicy, type PipelinePolicy } from './pipeline-policy.js';
@@ -7,7 +7,8 @@ import type { MetadataStore } from '../store/port.js';
 
 /** Account-level settings; only callers with the admin scope may read or change them. */
 export class SettingsService {
-  constructor(private readonly store: MetadataStore) {}
+  /** `readOnly`: config `readOnly`, every change refused with READ_ONLY. */
+  constructor(private readonly store: MetadataStore, private readonly readOnly = false) {}
 
   async privacy(p: Principal): Promise<PrivacySettings> {
     requireScope(p, 'admin');
@@ -26,6 +27,7 @@ export class SettingsService {
   /** Changes the processing policy; fields left out keep their value. */
   async setPipeline(p: Principal, body: unknown): Promise<PipelinePolicy> {
     requireScope(p, 'admin');
+    if (this.readOnly) throw readOnly();
     const acc = await this.store.getAccount(p.accountId);
     if (!acc) throw notFound('account');
     const policy = validPipelinePolicy({ ...pipelinePolicyOf(acc.settings), ...(body as Record<string, unknown>) });
@@ -35,6 +37,7 @@ export class SettingsService {
 
   async setPrivacy(p: Principal, privacy: PrivacySettings | null): Promise<PrivacySettings> {
     requireScope(p, 'admin');
+    if (this.readOnly) throw readOnly();
     const acc = await this.store.getAccount(p.accountId);
     if (!acc) throw notFound('account');
     const settings = { ...acc.settings };

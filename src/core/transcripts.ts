@@ -1,4 +1,4 @@
-import { ErrorCode, VaultError, notFound } from './errors.js';
+import { ErrorCode, VaultError, notFound, readOnly } from './errors.js';
 import type { Recording } from './model.js';
 import type { Principal } from './principals.js';
 import { canSee } from './access.js';
@@ -29,7 +29,9 @@ export interface RedactionDoc { spans: RedactionSpan[] }
  * the original by accident.
  */
 export class TranscriptService {
-  constructor(private readonly store: MetadataStore, private readonly artifacts: ArtifactStore, private readonly pipeline: PipelineControl) {}
+  constructor(private readonly store: MetadataStore, private readonly artifacts: ArtifactStore, private readonly pipeline: PipelineControl,
+    /** Read-only mode (config `readOnly`): transcript requests are refused with READ_ONLY. */
+    private readonly readOnly = false) {}
 
   private async visible(p: Principal, id: string): Promise<Recording> {
     const rec = await this.store.getRecording(p.accountId, id);
@@ -86,6 +88,7 @@ export class TranscriptService {
   async request(p: Principal, id: string): Promise<Recording> {
     requireScope(p, 'transcripts:read');
     requireScope(p, 'recordings:write');
+    if (this.readOnly) throw readOnly();
     const rec = await this.visible(p, id);
     if (!rec.media.some((m) => m.kind === 'audio' && m.status === 'available')) {
       throw new VaultError(ErrorCode.CONFLICT, `recording ${id} has no audio to transcribe`);

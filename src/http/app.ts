@@ -26,10 +26,15 @@ import { kazooDoor } from './dialects/kazoo/index.js';
 import { insightsDoor } from './dialects/insights/index.js';
 import { vonageDoor } from './dialects/vonage/index.js';
 import { VONAGE_PREFIXES } from './dialects/vonage/envelope.js';
+import { genesysDoor } from './dialects/genesys/index.js';
 import { isoSeconds } from './time.js';
 
 declare module 'fastify' {
-  interface FastifyContextConfig { public?: boolean }
+  interface FastifyContextConfig {
+    public?: boolean;
+    /** HTTP Basic (a user's username and password) is accepted on this route: the Genesys door's only. */
+    basicAuth?: boolean;
+  }
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -143,5 +148,6 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
   await app.register(async (scope) => insightsDoor(scope, vault, throttle));
   // Vonage's API under each path its clients use (see the door's envelope.ts).
   for (const prefix of VONAGE_PREFIXES) await app.register(async (scope) => vonageDoor(scope, vault), { prefix });
+  await app.register(async (scope) => genesysDoor(scope, vault));
   return app;
 }

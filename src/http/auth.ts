@@ -9,9 +9,9 @@ declare module 'fastify' {
 }
 
 /**
- * Reads the request's principal from `Authorization: Bearer …` (a token) or `Basic …` (a
- * user's username and password), else from `X-Auth-Token` or `?auth_token=` (Kazoo clients),
- * or refuses with 401.
+ * Reads the request's principal from `Authorization: Bearer …` (a token) or — on routes that
+ * take it (config `basicAuth`: the Genesys door) — `Basic …` (a user's username and password),
+ * else from `X-Auth-Token` or `?auth_token=` (Kazoo clients), or refuses with 401.
  */
 export async function authenticate(auth: AuthService, throttle: LoginThrottle, req: FastifyRequest): Promise<Principal> {
   const header = req.headers.authorization;
@@ -24,18 +24,20 @@ export async function authenticate(auth: AuthService, throttle: LoginThrottle, r
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (bearer) return (req.principal = auth.principalFromBearer(bearer[1]!));
   const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+  if (basic && !req.routeOptions.config.basicAuth) throw unauthorized('HTTP Basic is accepted on the Genesys door only: use Authorization: Bearer here');
   if (basic) {
     const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
     const i = decoded.indexOf(':');
     if (i <= 0) throw unauthorized('The Basic credentials are malformed');
     const username = decoded.slice(0, i);
-    try {
-      return (req.principal = await auth.principalFromBasic(username, decoded.slice(i + 1)));
-    } catch (err) {
-      // Only failures spend the throttle: a user with valid credentials is served from cache.
-      throttle.check(req.ip, username);
-      throw err;
-    }
+    const password = decoded.slice(i + 1);
+    const known = auth.cachedBasic(username, password);
+    if (known) return (req.principal = known);
+    // Each password check spends an attempt exactly as a sign-in does (POST /api/v1/auth/login,
+    // same buckets): per address and per name, checked before scrypt runs, so a locked-out name
+    // is refused even with the right password until its allowance comes back.
+    throttle.check(req.ip, `/${username}`);
+    return (req.principal = await auth.principalFromBasic(username, password));
   }
   throw unauthorized('The Authorization header must use the Bearer or Basic scheme');
 }

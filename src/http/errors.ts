@@ -54,7 +54,7 @@ export function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply
   const { status, body, headers } = format(vErr, req);
   reply.header('x-request-id', req.id);
   if (headers) reply.headers(headers);
-  if (statusOf[vErr.code] === 401) reply.header('www-authenticate', 'Bearer');
+  if (statusOf[vErr.code] === 401 && !headers?.['www-authenticate']) reply.header('www-authenticate', 'Bearer');
   const retryAfter = vErr.details?.retryAfter;
   if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
   return reply.code(status).type('application/json').send(body);

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { ErrorCode, VaultError, invalid, notFound, conflict } from '../core/errors.js';
+import { ErrorCode, VaultError, invalid, notFound, conflict, readOnly } from '../core/errors.js';
 import type { Principal } from '../core/principals.js';
 import type { MediaFile, Recording } from '../core/model.js';
 import { newRecording, overallMediaStatus, requireScope } from '../core/recordings.js';
@@ -31,6 +31,8 @@ export class IngestService {
     private readonly maxMediaPerUpload: number,
     /** Told when new media is stored (starts the processing pipeline); failures here never fail the upload. */
     private readonly onMediaStored: (accountId: string, recordingId: string) => Promise<void> = () => Promise.resolve(),
+    /** Read-only mode (config `readOnly`): uploads are refused with READ_ONLY. */
+    private readonly readOnly = false,
   ) {}
 
   private stored(accountId: string, recordingId: string): void {
@@ -50,6 +52,7 @@ export class IngestService {
 
   async create(p: Principal, parts: AsyncIterable<UploadPart>, idempotencyKey?: string): Promise<CreateResult> {
     requireScope(p, 'recordings:write');
+    if (this.readOnly) throw readOnly();
     const recordingId = newId('rec');
     const ingested: IngestedMedia[] = [];
     const seenParts: string[] = [];
@@ -126,6 +129,7 @@ export class IngestService {
   /** PUT of one media file into an existing recording (raw body, for large files). */
   async putMedia(p: Principal, recordingId: string, mediaId: string, stream: Readable, hints: MediaHints): Promise<{ recording: Recording; created: boolean }> {
     requireScope(p, 'recordings:write');
+    if (this.readOnly) throw readOnly();
     if (!MEDIA_ID.test(mediaId)) throw invalid('media id must be 1-64 letters, digits, _ or -', { field: 'mediaId' });
     const current = await this.store.getRecording(p.accountId, recordingId);
     if (!current || !canSee(p, current)) throw notFound(`recording ${recordingId}`);

@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder, type Expression, type SqlBool, type SelectQueryBuilder } from 'kysely';
 import { invalid } from '../core/errors.js';
-import type { PartyFilter, RecordingFilter, RecordingQuery, SortField, Viewer } from '../core/query.js';
+import type { PartyFilter, PatternQuery, RecordingFilter, RecordingQuery, SortField, TextPattern, Viewer } from '../core/query.js';
 import type { Database } from './schema.js';
 import { phoneDigits } from './rows.js';
 
@@ -79,7 +79,59 @@ export function filterExpression(eb: Eb, accountId: string, f: RecordingFilter, 
     c.push(eb.exists(eb.selectFrom('recording_tags as t').select(sql.lit(1).as('one'))
       .whereRef('t.recording_seq', '=', 'recordings.seq').where('t.tag_lc', 'in', tags)));
   }
+  for (const tag of new Set(f.allTags?.map((t) => t.toLowerCase()))) c.push(tagExists(eb, [tag]));
+  if (f.notTags?.length) c.push(eb.not(tagExists(eb, f.notTags.map((t) => t.toLowerCase()))));
+  if (f.releasedBy !== undefined) c.push(eb('recordings.release_time', '<=', f.releasedBy));
+  if (f.names?.length) c.push(anyGroup(eb, f.names, (p) => nameExists(eb, p)));
+  if (f.userData?.length) c.push(anyGroup(eb, f.userData, (p) => userDataExists(eb, p)));
   return eb.and(c);
+}
+
+function tagExists(eb: Eb, tags: string[]): Expression<SqlBool> {
+  return eb.exists(eb.selectFrom('recording_tags as at').select(sql.lit(1).as('one'))
+    .whereRef('at.recording_seq', '=', 'recordings.seq').where('at.tag_lc', 'in', tags));
+}
+
+/**
+ * A core TextPattern as a LIKE pattern (escape character `\`): `*` → `%`, `?` → `_`, and
+ * LIKE's own `%`, `_` and `\` taken literally. Lower-cased when the column is.
+ */
+export function likePattern(p: TextPattern, lower: boolean): string {
+  let out = '';
+  for (let i = 0; i < p.length; i++) {
+    const ch = p[i]!;
+    if (ch === '*') out += '%';
+    else if (ch === '?') out += '_';
+    else {
+      const lit = ch === '\\' && i + 1 < p.length ? p[++i]! : ch;
+      const c = lower ? lit.toLowerCase() : lit;
+      out += c === '%' || c === '_' || c === '\\' ? `\\${c}` : c;
+    }
+  }
+  return out;
+}
+
+const like = (column: string, pattern: string) => sql<SqlBool>`${sql.ref(column)} LIKE ${pattern} ESCAPE '\\'`;
+
+/** OR over the groups, AND within each. */
+function anyGroup(eb: Eb, q: PatternQuery, one: (p: TextPattern) => Expression<SqlBool>): Expression<SqlBool> {
+  return eb.or(q.map((group) => eb.and(group.map(one))));
+}
+
+/** Some party whose upn, display name, or a word of it matches. */
+function nameExists(eb: Eb, p: TextPattern): Expression<SqlBool> {
+  const lp = likePattern(p, true);
+  return eb.exists(eb.selectFrom('recording_parties as np').select(sql.lit(1).as('one'))
+    .whereRef('np.recording_seq', '=', 'recordings.seq')
+    .where((w) => w.or([
+      like('np.upn_lc', lp),
+      like('np.name_lc', lp), like('np.name_lc', `${lp} %`), like('np.name_lc', `% ${lp}`), like('np.name_lc', `% ${lp} %`),
+    ])));
+}
+
+function userDataExists(eb: Eb, p: TextPattern): Expression<SqlBool> {
+  return eb.exists(eb.selectFrom('recording_user_data as ud').select(sql.lit(1).as('one'))
+    .whereRef('ud.recording_seq', '=', 'recordings.seq').where(like('ud.value_lc', likePattern(p, true))));
 }
 
 /** EXISTS a party row (in the given roles, if any) matching every given field. */
@@ -107,6 +159,7 @@ function partyExists(eb: Eb, pf: PartyFilter): Expression<SqlBool> {
           ...(digits.length ? [w('pf.phone_digits', 'in', digits)] : []),
         ]));
       }
+      if (pf.phonePattern?.length) c.push(w.or(pf.phonePattern.map((p) => like('pf.phone_digits', likePattern(p, false)))));
       return w.and(c);
     }));
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { logsMigration } from './migrations-logs.js';
+import { userDataRows } from './rows.js';
 
 /**
  * The one migration list. Statements are plain SQL that SQLite and PostgreSQL both accept;
@@ -153,6 +154,30 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           wrapped_key TEXT, key_id TEXT, created_at ${bigint} NOT NULL, updated_at ${bigint} NOT NULL, valid_until ${bigint})`).execute(db);
         await sql.raw('CREATE INDEX exports_creator ON exports (account_id, created_by, created_at)').execute(db);
         await sql.raw('CREATE INDEX exports_valid_until ON exports (valid_until) WHERE valid_until IS NOT NULL').execute(db);
+      },
+    },
+    '0011_user_data': {
+      async up(db: Kysely<unknown>) {
+        // The values of each recording's user data, for the Genesys door's userData search.
+        await sql.raw(`CREATE TABLE recording_user_data (recording_seq ${bigint} NOT NULL REFERENCES recordings(seq) ON DELETE CASCADE,
+          account_id TEXT NOT NULL, value_lc TEXT NOT NULL)`).execute(db);
+        await sql.raw('CREATE INDEX user_data_recording ON recording_user_data (recording_seq)').execute(db);
+        await sql.raw('CREATE INDEX user_data_value ON recording_user_data (account_id, value_lc)').execute(db);
+        // Recordings stored before this migration get their rows now.
+        let after = 0;
+        for (;;) {
+          const { rows } = await sql<{ seq: number; account_id: string; doc: string }>`SELECT seq, account_id, doc FROM recordings
+            WHERE deleted_at IS NULL AND seq > ${after} ORDER BY seq LIMIT 500`.execute(db);
+          if (!rows.length) break;
+          for (const r of rows) {
+            const doc = JSON.parse(r.doc) as { userMetadata?: Record<string, unknown> };
+            const values = userDataRows({ accountId: r.account_id, userMetadata: doc.userMetadata ?? {} }, Number(r.seq));
+            for (const v of values) {
+              await sql`INSERT INTO recording_user_data (recording_seq, account_id, value_lc) VALUES (${v.recording_seq}, ${v.account_id}, ${v.value_lc})`.execute(db);
+            }
+          }
+          after = Number(rows[rows.length - 1]!.seq);
+        }
       },
     },
   };

@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 import { mediaTypeOf, partiesOf, type Recording } from '../core/model.js';
-import type { RecordingGroupsTable, RecordingPartiesTable, RecordingsTable, RecordingTagsTable } from './schema.js';
+import type { RecordingGroupsTable, RecordingPartiesTable, RecordingsTable, RecordingTagsTable, RecordingUserDataTable } from './schema.js';
 
 /** Digits only, so every spelling of a phone number compares equal. */
 export function phoneDigits(s: string): string {
@@ -74,6 +74,22 @@ export function tagRows(r: Recording, seq: number): RecordingTagsTable[] {
     rows.push({ recording_seq: seq, account_id: r.accountId, tag_lc: lc });
   }
   return rows;
+}
+
+/** Longest user-data value kept for search (longer values are searched by their start). */
+const MAX_USER_DATA_VALUE = 512;
+
+/** Every scalar leaf of the user data (nested objects and arrays included), once each. */
+export function userDataRows(r: Pick<Recording, 'accountId' | 'userMetadata'>, seq: number): RecordingUserDataTable[] {
+  const values = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (v === null || v === undefined) return;
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (typeof v === 'object') Object.values(v as Record<string, unknown>).forEach(walk);
+    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') values.add(String(v).toLowerCase().slice(0, MAX_USER_DATA_VALUE));
+  };
+  walk(r.userMetadata);
+  return [...values].map((value_lc) => ({ recording_seq: seq, account_id: r.accountId, value_lc }));
 }
 
 export function groupRows(r: Recording, seq: number): RecordingGroupsTable[] {

@@ -57,6 +57,9 @@ export interface RecordingGroupsTable { recording_seq: number; account_id: strin
 
 export interface RecordingTagsTable { recording_seq: number; account_id: string; tag_lc: string }
 
+/** The values of a recording's user data (userMetadata leaves), lower-cased, for the Genesys `userData` search. */
+export interface RecordingUserDataTable { recording_seq: number; account_id: string; value_lc: string }
+
 export interface MediaTable {
   id: string; recording_seq: number; account_id: string; blob_key: string;
   size: number; sha256: string; chunk_size: number; wrapped_key: string | null; key_id: string | null;
@@ -122,6 +125,7 @@ export interface Database {
   recordings: RecordingsTable;
   recording_parties: RecordingPartiesTable;
   recording_tags: RecordingTagsTable;
+  recording_user_data: RecordingUserDataTable;
   recording_groups: RecordingGroupsTable;
   media: MediaTable;
   idempotency: IdempotencyTable;

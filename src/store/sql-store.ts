@@ -6,7 +6,7 @@ import type { Account, ApiClient, Scope, User } from '../core/principals.js';
 import type { MediaSecret, MetadataStore, NodeInfo, StoredSigningKey } from './port.js';
 import type { Database } from './schema.js';
 import { migrationProvider, type Dialect } from './migrations.js';
-import { groupRows, partyRows, recordingColumns, recordingFromRow, tagRows } from './rows.js';
+import { groupRows, partyRows, recordingColumns, recordingFromRow, tagRows, userDataRows } from './rows.js';
 import { applyPaging, decodeCursor, encodeCursor, filterExpression, sortColumn } from './list-query.js';
 import { compileMatch } from './search-match.js';
 
@@ -159,6 +159,9 @@ export class SqlStore implements MetadataStore {
     await trx.deleteFrom('recording_parties').where('recording_seq', '=', seq).execute();
     await trx.deleteFrom('recording_tags').where('recording_seq', '=', seq).execute();
     await trx.deleteFrom('recording_groups').where('recording_seq', '=', seq).execute();
+    await trx.deleteFrom('recording_user_data').where('recording_seq', '=', seq).execute();
+    const userData = userDataRows(rec, seq);
+    if (userData.length) await trx.insertInto('recording_user_data').values(userData).execute();
     const groups = groupRows(rec, seq);
     if (groups.length) await trx.insertInto('recording_groups').values(groups).execute();
     const parties = partyRows(rec, seq);
@@ -341,6 +344,7 @@ export class SqlStore implements MetadataStore {
       await trx.deleteFrom('recording_parties').where('recording_seq', '=', seq).execute();
       await trx.deleteFrom('recording_tags').where('recording_seq', '=', seq).execute();
       await trx.deleteFrom('recording_groups').where('recording_seq', '=', seq).execute();
+      await trx.deleteFrom('recording_user_data').where('recording_seq', '=', seq).execute();
       await trx.updateTable('media').set({ wrapped_key: null, key_id: null }).where('recording_seq', '=', seq).execute();
       // Transcripts, insights and peaks are personal data too: they go with the recording.
       await trx.deleteFrom('recording_docs').where('recording_seq', '=', seq).execute();

@@ -46,6 +46,7 @@ describe('the role matrix', () => {
   const native: Envelope = (b) => typeof b?.error?.code === 'string';
   const listV1: Envelope = (b) => typeof b?.status === 'number' && typeof b?.message === 'string';
   const kazoo: Envelope = (b) => b?.status === 'error' && typeof b?.error === 'string';
+  const genesys: Envelope = (b) => typeof b?.statusCode === 'number' && typeof b?.statusMessage === 'string';
   const vonage: Envelope = (b) => typeof b?.status === 'number' && typeof b?.error === 'string' && typeof b?.path === 'string';
   type Row = [string, string, () => string, unknown, Record<string, number>, Envelope?];
   const rows: Row[] = [
@@ -87,6 +88,14 @@ describe('the role matrix', () => {
     ['Vonage: delete a non-deletable recording', 'DELETE', () => `${VONAGE}/accounts/self/company_call_recordings/${heldNumber}`, undefined, { client: 409, ada: 409, sue: 404, amy: 403, noscope: 403 }, vonage],
     ['Vonage: export company recordings', 'POST', () => `${VONAGE}/accounts/self/company_call_recordings/export`, {}, { client: 403, ada: 202, sue: 202, amy: 403, noscope: 403 }, vonage],
     ['Vonage: list one\'s own export jobs', 'GET', () => `${VONAGE}/accounts/self/users/self/call_recordings/jobs`, undefined, { client: 200, ada: 200, sue: 200, amy: 200, noscope: 200 }, vonage],
+    // The Genesys door (bearer tokens here; Basic in test/dialects/genesys.test.ts): search and reads need
+    // the Administrator or Supervisor role, DELETE the Administrator role, on top of the same visibility rule.
+    ['Genesys: search recordings', 'GET', () => '/api/v2/recordings?startTime=0', undefined, { client: 200, ada: 200, sue: 200, amy: 403, noscope: 403 }, genesys],
+    ['Genesys: get a recording outside the view', 'GET', () => `/api/v2/recordings/${other.id}`, undefined, { client: 200, ada: 200, sue: 404, amy: 403, noscope: 403 }, genesys],
+    ['Genesys: play MP3 outside the view', 'GET', () => `/api/v2/recordings/${other.id}/decrypt/${other.mediaId}.mp3`, undefined, { client: 200, ada: 200, sue: 404, amy: 404, noscope: 403 }, genesys],
+    ['Genesys: delete a non-deletable recording', 'DELETE', () => `/api/v2/recordings/${held}`, undefined, { client: 403, ada: 403, sue: 403, amy: 403, noscope: 403 }, genesys],
+    ['Genesys: read the recording settings', 'GET', () => '/api/v2/settings/recording', undefined, { client: 403, ada: 200, sue: 403, amy: 403, noscope: 403 }, genesys],
+    ['Genesys: change the recording settings', 'PUT', () => '/api/v2/settings/recording', { name: 'metadata.privacy.agent_fields', value: '' }, { client: 403, ada: 200, sue: 403, amy: 403, noscope: 403 }, genesys],
     // Last: once a transcript is requested, callers without originals:read wait for redaction before playing.
     ['request a transcript outside the view', 'POST', () => `/api/v1/recordings/${other.id}/transcript`, undefined, { client: 202, ada: 202, sue: 404, amy: 404, noscope: 403 }],
   ];

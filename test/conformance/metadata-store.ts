@@ -120,6 +120,49 @@ export function metadataStoreConformance(name: string, make: () => Promise<Metad
       assert.deepEqual(await listed({ tag: ['COMPLAINT', 'vip'] }), [ids.out1, ids.in1]);
     });
 
+    it('matches phone patterns by role, names by word or upn, user data values, all or none of the tags, and end times', async () => {
+      await store.createAccount({ id: 'acc_g', name: 'acc_g', settings: {}, createdAt: new Date().toISOString() });
+      const g: Record<string, string> = {};
+      const seed: Array<[string, Partial<RecordingInputBody> & { startTime: string }]> = [
+        ['a', { startTime: '2026-02-01T10:00:00Z', durationMs: 10_000, calling: { phoneNumber: '+1 416 555 0001' }, called: { phoneNumber: '8522001', displayName: 'Agent1 Genesys', upn: 'agent1@genesys.com' },
+          userMetadata: { reason: 'CreditCard', nested: { offer: '50% off_now' } }, tags: [{ tagName: 'comment_good' }, { tagName: 'rate_good' }] }],
+        ['b', { startTime: '2026-02-02T10:00:00Z', durationMs: 20_000, calling: { phoneNumber: '4165550002', displayName: 'Bob Smith' }, called: { phoneNumber: '+1 905 555 0003' },
+          userMetadata: { reason: 'loan' }, tags: [{ tagName: 'comment_good' }] }],
+        ['c', { startTime: '2026-02-03T10:00:00Z', durationMs: 30_000, calling: { displayName: 'Alice Jones', upn: 'alice@acme.com' }, tags: [{ tagName: 'bad' }] }],
+      ];
+      for (const [key, input] of seed) {
+        const r = rec('acc_g', input);
+        await store.insertRecording(r, []);
+        g[key] = r.id;
+      }
+      const ls = async (filter: RecordingQuery['filter']) => (await store.listRecordings('acc_g', q(filter), 1000)).items.map((r) => r.id);
+      const caller = (...phonePattern: string[]) => ls({ parties: [{ roles: ['calling'], phonePattern }] });
+      assert.deepEqual(await caller('14165550001'), [g.a]);
+      assert.deepEqual(await caller('*4165550*'), [g.b, g.a]);
+      assert.deepEqual(await caller('416555000?'), [g.b]);
+      assert.deepEqual(await caller('8522001'), [], 'the called number is not the caller');
+      assert.deepEqual(await ls({ parties: [{ roles: ['called'], phonePattern: ['852*'] }] }), [g.a]);
+      assert.deepEqual(await ls({ names: [['agent1']] }), [g.a], 'a word of the display name');
+      assert.deepEqual(await ls({ names: [['AGENT1@genesys.com']] }), [g.a], 'the upn, case-insensitively');
+      assert.deepEqual(await ls({ names: [['agent1\\ genesys']] }), [g.a], 'the whole display name');
+      assert.deepEqual(await ls({ names: [['gen']] }), [], 'exact, not a prefix');
+      assert.deepEqual(await ls({ names: [['gen*']] }), [g.a]);
+      assert.deepEqual(await ls({ names: [['bob'], ['alice']] }), [g.c, g.b], 'groups are ORed');
+      assert.deepEqual(await ls({ names: [['bob', 'alice']] }), [], 'patterns of a group are ANDed');
+      assert.deepEqual(await ls({ names: [['alice', 'jones']] }), [g.c]);
+      assert.deepEqual(await ls({ userData: [['creditcard']] }), [g.a]);
+      assert.deepEqual(await ls({ userData: [['loan'], ['creditcard']] }), [g.b, g.a]);
+      assert.deepEqual(await ls({ userData: [['50% off_now']] }), [g.a], 'nested values, and % and _ taken literally');
+      assert.deepEqual(await ls({ userData: [['50\\% off*']] }), [g.a]);
+      assert.deepEqual(await ls({ userData: [['5_%']] }), []);
+      assert.deepEqual(await ls({ userData: [['reason']] }), [], 'keys are not values');
+      assert.deepEqual(await ls({ allTags: ['comment_good', 'RATE_GOOD'] }), [g.a]);
+      assert.deepEqual(await ls({ allTags: ['comment_good'] }), [g.b, g.a]);
+      assert.deepEqual(await ls({ notTags: ['bad', 'rate_good'] }), [g.b]);
+      assert.deepEqual(await ls({ releasedBy: Date.parse('2026-02-02T10:00:20Z') }), [g.b, g.a], 'ended at or before');
+      assert.deepEqual(await ls({ releasedBy: Date.parse('2026-02-02T10:00:19Z') }), [g.a]);
+    });
+
     it('treats hostile filter values as plain data', async () => {
       assert.deepEqual(await listed({ tag: ["x' OR '1'='1"] }), []);
       assert.deepEqual(await listed({ user: ['"; DROP TABLE recordings; --'] }), []);

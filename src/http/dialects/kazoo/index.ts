@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Vault } from '../../../context.js';
 import { ErrorCode, VaultError, forbidden, invalid, unauthorized } from '../../../core/errors.js';
@@ -7,8 +6,10 @@ import type { RecordingFilter } from '../../../core/query.js';
 import { principalOf } from '../../auth.js';
 import { sendError } from '../../errors.js';
 import type { LoginThrottle } from '../../throttle.js';
+import { sendMp3 } from '../../mp3.js';
 import { fromGregorian, kazooFormatter, sendEnvelope, toGregorian } from './envelope.js';
-import { attachmentName, renderRecording } from './render.js';
+import { attachmentName, kazooMasks, renderRecording } from './render.js';
+import { maskDeep } from '../../../core/privacy.js';
 
 /** Kazoo's longest listing window: 31 days and an hour (crossbar's maximum_range). */
 const MAX_RANGE_S = 2_682_000;
@@ -74,6 +75,11 @@ export function kazooDoor(app: FastifyInstance, vault: Vault, throttle: LoginThr
   });
 
   const realmOf = async (accountId: string) => (await vault.store.getAccount(accountId))?.name ?? accountId;
+  // Privacy masking for supervisors, in Kazoo's field names.
+  const masked = async <T>(p: Principal, doc: T, masks?: Set<string> | null): Promise<T> => {
+    const m = masks === undefined ? await vault.recordings.masks(p) : masks;
+    return m ? maskDeep(doc, kazooMasks(m)) : doc;
+  };
   const account = (req: FastifyRequest<{ Params: { accountId: string } }>): Principal => {
     const p = principalOf(req);
     if (req.params.accountId !== p.accountId) throw forbidden(`the token does not belong to account ${req.params.accountId}`);
@@ -118,7 +124,7 @@ export function kazooDoor(app: FastifyInstance, vault: Vault, throttle: LoginThr
       filter, sort: { field: 'createdAt', desc: true }, pageSize: size, ...(q.start_key ? { cursor: q.start_key } : {}),
     });
     const realm = await realmOf(p.accountId);
-    return sendEnvelope(req, reply, page.items.map((r) => renderRecording(r, realm)), {
+    return sendEnvelope(req, reply, await masked(p, page.items.map((r) => renderRecording(r, realm)), page.masks), {
       page_size: page.items.length, ...(q.start_key ? { start_key: q.start_key } : {}), ...(page.nextCursor ? { next_start_key: page.nextCursor } : {}),
     });
   };
@@ -129,26 +135,12 @@ export function kazooDoor(app: FastifyInstance, vault: Vault, throttle: LoginThr
     const p = account(req);
     const rec = await vault.recordings.get(p, req.params.recordingId);
     const accept = (req.query.accept ?? req.headers.accept ?? '').toLowerCase();
-    if (!/audio\/(mpeg|mp3)|audio\/\*/.test(accept)) return sendEnvelope(req, reply, renderRecording(rec, await realmOf(p.accountId)));
+    if (!/audio\/(mpeg|mp3)|audio\/\*/.test(accept)) return sendEnvelope(req, reply, await masked(p, renderRecording(rec, await realmOf(p.accountId))));
     const file = rec.media.find((m) => m.kind === 'audio' && m.status === 'available');
     if (!file) throw new VaultError(ErrorCode.RESOURCE_NOT_FOUND, `recording ${rec.id} has no audio`);
     const disposition = `${req.query.inline === 'true' ? 'inline' : 'attachment'}; filename="${attachmentName(rec)}"`;
-    reply.header('content-disposition', disposition).type('audio/mpeg');
-    let media;
-    try {
-      media = await vault.media.find(p, rec.id, file.id, 'mp3');
-    } catch (err) {
-      // The MP3 rendition is not made yet: transcode the file as this caller may hear it.
-      if (!(err instanceof VaultError) || err.code !== ErrorCode.CONFLICT) throw err;
-      const original = await vault.media.find(p, rec.id, file.id, 'original');
-      if (original.served !== 'original') throw err;
-      if (original.file.mimeType === 'audio/mpeg') return reply.header('content-length', original.file.size).send(await vault.media.open(original));
-      const ff = spawn(vault.tools.ffmpeg, ['-v', 'error', '-i', 'pipe:0', '-vn', '-c:a', 'libmp3lame', '-b:a', '64k', '-f', 'mp3', 'pipe:1'], { stdio: ['pipe', 'pipe', 'ignore'] });
-      (await vault.media.open(original)).pipe(ff.stdin).on('error', () => ff.kill());
-      reply.raw.on('close', () => ff.kill());
-      return reply.send(ff.stdout);
-    }
-    return reply.header('content-length', media.file.size).send(await vault.media.open(media));
+    reply.header('content-disposition', disposition);
+    return sendMp3(vault, p, rec.id, file, reply);
   });
 
   app.patch<{ Params: { accountId: string; recordingId: string }; Body: { data?: { user_metadata?: unknown } } }>('/v2/accounts/:accountId/recordings/:recordingId', { schema: { hide: true } }, async (req, reply) => {
@@ -156,12 +148,12 @@ export function kazooDoor(app: FastifyInstance, vault: Vault, throttle: LoginThr
     const meta = req.body?.data?.user_metadata;
     if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw invalid('data.user_metadata must be an object', { field: 'user_metadata' });
     const rec = await vault.recordings.patch(p, req.params.recordingId, { userMetadata: meta as Record<string, unknown> });
-    return sendEnvelope(req, reply, renderRecording(rec, await realmOf(p.accountId)));
+    return sendEnvelope(req, reply, await masked(p, renderRecording(rec, await realmOf(p.accountId))));
   });
 
   app.delete<{ Params: { accountId: string; recordingId: string } }>('/v2/accounts/:accountId/recordings/:recordingId', { schema: { hide: true } }, async (req, reply) => {
     const p = account(req);
     const rec = await vault.recordings.delete(p, req.params.recordingId, { mediaOnly: false });
-    return sendEnvelope(req, reply, { ...renderRecording(rec, await realmOf(p.accountId)), _read_only: { deleted: true } });
+    return sendEnvelope(req, reply, { ...await masked(p, renderRecording(rec, await realmOf(p.accountId))), _read_only: { deleted: true } });
   });
 }

@@ -43,3 +43,20 @@ export function renderRecording(rec: Recording, realm: string) {
     _read_only: { has_audio: !!audio, created: toGregorian(Date.parse(rec.createdAt)), modified: toGregorian(Date.parse(rec.updatedAt)) },
   };
 }
+
+/**
+ * The Kazoo names of masked fields (see core/privacy.ts): one masking setting hides the same
+ * data in every door. A number hides the caller-id name too (it falls back to the number), and
+ * `from`/`to`/`request`, which carry the number, extension or upn as `user@realm`.
+ */
+export function kazooMasks(masks: Set<string>): Set<string> {
+  const out = new Set(masks);
+  const add = (when: string[], names: string[]) => { if (when.some((m) => masks.has(m))) for (const n of names) out.add(n); };
+  const names = ['displayName', 'userName', 'username', 'firstName', 'lastName'];
+  add(['calling.phoneNumber', 'phoneNumber', 'callerPhoneNumber', 'ani'], ['caller_id_number', 'caller_id_name', 'from']);
+  add(['called.phoneNumber', 'phoneNumber', 'dialedPhoneNumber', 'dnis'], ['callee_id_number', 'callee_id_name', 'to', 'request']);
+  add([...names, 'calling.displayName'], ['caller_id_name']);
+  add([...names, 'called.displayName'], ['callee_id_name']);
+  add(['upn', 'userName', 'username', 'extension'], ['from', 'to', 'request']);
+  return out;
+}
