@@ -30,11 +30,7 @@ import { genesysDoor } from './dialects/genesys/index.js';
 import { isoSeconds } from './time.js';
 
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    public?: boolean;
-    /** HTTP Basic (a user's username and password) is accepted on this route: the Genesys door's only. */
-    basicAuth?: boolean;
-  }
+  interface FastifyContextConfig { public?: boolean }
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -40,9 +40,6 @@ function requireRole(p: Principal, roles: Role[], what: string): void {
   }
 }
 
-/** Every route of this door: HTTP Basic is accepted (only here), and the routes stay out of the OpenAPI document. */
-const BASIC = { config: { basicAuth: true }, schema: { hide: true } };
-
 const encode = (params: Array<[string, string]>) => params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
 
 /**
@@ -99,10 +96,10 @@ export function genesysDoor(app: FastifyInstance, vault: Vault): void {
     };
   };
   // The spec's own nextPath is `/recordings/?…`: both spellings are served.
-  app.get('/api/v2/recordings', BASIC, search);
-  app.get('/api/v2/recordings/', BASIC, search);
+  app.get('/api/v2/recordings', { schema: { hide: true } }, search);
+  app.get('/api/v2/recordings/', { schema: { hide: true } }, search);
 
-  app.get<{ Params: { id: string }; Querystring: GenesysQuery }>('/api/v2/recordings/:id', BASIC, async (req) => {
+  app.get<{ Params: { id: string }; Querystring: GenesysQuery }>('/api/v2/recordings/:id', { schema: { hide: true } }, async (req) => {
     const p = principalOf(req);
     requireRole(p, ['admin', 'supervisor'], 'reading a recording');
     const labels = wantsLabels(req.query);
@@ -122,26 +119,26 @@ export function genesysDoor(app: FastifyInstance, vault: Vault): void {
     if (!file) throw notFound(`media ${m[1]} of recording ${rec.id}`);
     return sendMp3(vault, p, rec.id, file, reply);
   };
-  app.get('/api/v2/recordings/:id/decrypt/:file', BASIC, media);
-  app.get('/api/v2/recordings/:id/play/:file', BASIC, media);
+  app.get('/api/v2/recordings/:id/decrypt/:file', { schema: { hide: true } }, media);
+  app.get('/api/v2/recordings/:id/play/:file', { schema: { hide: true } }, media);
 
-  app.delete<{ Params: { id: string } }>('/api/v2/recordings/:id', BASIC, async (req) => {
+  app.delete<{ Params: { id: string } }>('/api/v2/recordings/:id', { schema: { hide: true } }, async (req) => {
     const p = principalOf(req);
     requireRole(p, ['admin'], 'deleting a recording');
     await vault.recordings.delete(p, req.params.id, { mediaOnly: false });
     return { statusCode: 0 };
   });
 
-  app.get('/api/v2/settings/recording', BASIC, async (req) => renderSettings(await vault.settings.privacy(principalOf(req))));
+  app.get('/api/v2/settings/recording', { schema: { hide: true } }, async (req) => renderSettings(await vault.settings.privacy(principalOf(req))));
   const write = async (req: FastifyRequest) => {
     const p = principalOf(req);
     const next = applySettings(await vault.settings.privacy(p), req.body);
     await vault.settings.setPrivacy(p, next);
     return { statusCode: 0 };
   };
-  app.post('/api/v2/settings/recording', BASIC, write);
-  app.put('/api/v2/settings/recording', BASIC, write);
-  app.delete<{ Querystring: GenesysQuery }>('/api/v2/settings/recording', BASIC, async (req) => {
+  app.post('/api/v2/settings/recording', { schema: { hide: true } }, write);
+  app.put('/api/v2/settings/recording', { schema: { hide: true } }, write);
+  app.delete<{ Querystring: GenesysQuery }>('/api/v2/settings/recording', { schema: { hide: true } }, async (req) => {
     const p = principalOf(req);
     const name = one(req.query, 'name');
     await vault.settings.setPrivacy(p, removeSettings(await vault.settings.privacy(p), name !== undefined ? { name } : req.body));
