@@ -18,7 +18,7 @@ import { SqlArtifactStore } from './store/artifacts-sql.js';
 import { SqlSearchIndex } from './store/search-sql.js';
 import { SqlJobStore } from './store/jobs-sql.js';
 import { SqlExportStore } from './store/exports-sql.js';
-import { ExportService } from './core/exports.js';
+import { DEFAULT_EXPORT_LIMITS, ExportService } from './core/exports.js';
 import { JobQueue, JobRunner } from './jobs/runner.js';
 import { PIPELINE_POLICIES, PRUNE_TERMS_AFTER_MS, pipelineHandlers } from './jobs/handlers/all.js';
 import { updateRecording } from './jobs/recording-status.js';
@@ -121,7 +121,7 @@ export async function openVault(config: Config, log: Log): Promise<Vault> {
   (a, r) => enqueue(a, r, 'index'), config.readOnly);
   const exports = new ExportService(exportStore, recordings, sealed, {
     start: (accountId, exportId) => jobs.enqueue({ accountId, kind: 'export', payload: { exportId } }).then(() => undefined),
-  });
+  }, DEFAULT_EXPORT_LIMITS, config.readOnly);
   return {
     config, store, blobs, keys, sealed, tools, intake, signingKeys, logs, artifacts, jobs, runner, transcripts, recordings, exports,
     ingest: new IngestService(store, intake, config.limits.maxMediaPerUpload, (a, r) => enqueue(a, r, 'media'), config.readOnly),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, VaultError, invalid, notFound } from './errors.js';
+import { ErrorCode, VaultError, invalid, notFound, readOnly } from './errors.js';
 import type { Principal, Role, Scope } from './principals.js';
 import type { RecordingQuery } from './query.js';
 import type { RecordingService } from './recordings.js';
@@ -73,12 +73,15 @@ export class ExportService {
     private readonly reader: MediaReader & { delete(key: string): Promise<void> },
     private readonly control: ExportControl,
     private readonly limits: ExportLimits = DEFAULT_EXPORT_LIMITS,
+    /** Read-only mode (config `readOnly`): no new bundles are made (reading finished ones still works). */
+    private readonly readOnly = false,
   ) {}
 
   async create(p: Principal, kind: ExportKind, q: Pick<RecordingQuery, 'filter' | 'sort'>): Promise<ExportJob> {
     requireScope(p, 'exports');
     requireScope(p, 'media:read');
     if (kind === 'recordings_transcriptions') requireScope(p, 'transcripts:read');
+    if (this.readOnly) throw readOnly();
     const ids: string[] = [];
     let cursor: string | undefined;
     do {

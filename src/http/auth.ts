@@ -32,11 +32,11 @@ export async function authenticate(auth: AuthService, throttle: LoginThrottle, r
     const password = decoded.slice(i + 1);
     const known = auth.cachedBasic(username, password);
     if (known) return (req.principal = known);
-    // Each password check spends an attempt exactly as a sign-in does (POST /api/v1/auth/login,
-    // same buckets): per address and per name, checked before scrypt runs, so a locked-out name
-    // is refused even with the right password until its allowance comes back.
-    throttle.check(req.ip, `/${username}`);
-    return (req.principal = await auth.principalFromBasic(username, password));
+    // Each password check is a sign-in attempt exactly as POST /api/v1/auth/login is (same
+    // buckets, per address and per name, checked before scrypt runs, so a locked-out name is
+    // refused even with the right password until its allowance comes back; a success gives its
+    // attempt back).
+    return (req.principal = await throttle.attempt(req.ip, `/${username}`, () => auth.principalFromBasic(username, password)));
   }
   throw unauthorized('The Authorization header must use the Bearer or Basic scheme');
 }

@@ -39,7 +39,11 @@ describe('Genesys door on a read-only store, and Basic sign-in throttling', () =
     assert.equal((await call(server, 'GET', `/api/v2/recordings/${id}`, { token: null, headers: { authorization: basic('ada') } })).status, 200);
   });
 
-  it('refuses changes through the native API too (READ_ONLY, 503)', async () => {
+  it('refuses changes through the native API and the other doors too (READ_ONLY, 503)', async () => {
+    const exporter = await server.client({ scopes: ['recordings:read', 'media:read', 'exports'] });
+    const vonage = await call(server, 'POST', '/api/accounts/self/company_call_recordings/export', { token: exporter.token, json: {} });
+    assert.equal(vonage.status, 503, vonage.bytes.toString());
+    assert.equal(vonage.json.status, 503, 'in the Vonage error body');
     assertError(await call(server, 'POST', '/api/v1/recordings', { json: { startTime: '2026-01-01T00:00:00Z' } }), 503, 'READ_ONLY');
     assertError(await call(server, 'DELETE', `/api/v1/recordings/${id}`), 503, 'READ_ONLY');
     assertError(await call(server, 'PATCH', `/api/v1/recordings/${id}`, { json: { addNotes: [{ content: 'x' }] } }), 503, 'READ_ONLY');
