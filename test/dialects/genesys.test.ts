@@ -10,7 +10,9 @@ import { after, before, describe, it } from 'node:test';
 import { startServer, multipart, type TestServer } from '../helpers/server.js';
 import { call, type Res } from '../http/util.js';
 import { makeFixture } from '../fixtures/media.js';
+import { sql } from 'kysely';
 import { newRecording } from '../../src/core/recordings.js';
+import type { SqlStore } from '../../src/store/sql-store.js';
 import { addUsers, assertGenesysError, basic, mp3Seconds, PASSWORD } from './genesys-helpers.js';
 import { auditFor, type Json } from '../logs/util.js';
 
@@ -159,9 +161,9 @@ describe('Genesys interaction recording door', () => {
     assert.deepEqual((await g('PUT', '/api/v2/settings/recording', 'ada', { json: { name: 'metadata.privacy.customer_fields', value: 'callerPhoneNumber, dialedPhoneNumber, dnis, ani, GSIP_RECORD' } })).json, { statusCode: 0 });
     const got = await g('GET', '/api/v2/settings/recording');
     assert.deepEqual(got.json, { statusCode: 0, settings: [
-      { name: 'metadata.privacy.agent_fields', value: 'agentId, username, phoneNumber, userName, firstName, lastName' },
-      { name: 'metadata.privacy.customer_fields', value: 'callerPhoneNumber, dialedPhoneNumber, dnis, ani, GSIP_RECORD' },
-    ] });
+      { name: 'metadata.privacy.agent_fields', value: 'agentId,username,phoneNumber,userName,firstName,lastName' },
+      { name: 'metadata.privacy.customer_fields', value: 'callerPhoneNumber,dialedPhoneNumber,dnis,ani,GSIP_RECORD' },
+    ] }, 'read back as a comma-separated list');
     try {
       const sue = (await g('GET', `/api/v2/recordings/${id.a}`, 'sue')).json;
       assert.equal(sue.callerPhoneNumber, '*****');
@@ -335,15 +337,33 @@ describe('Genesys interaction recording door', () => {
     const other = await server.client({ newAccount: true });
     assertGenesysError(await call(server, 'GET', `/api/v2/recordings/${id.a}`, { token: other.token }), 404, 6);
     assertGenesysError(await g('DELETE', `/api/v2/recordings/${id.b}`), 403, 3, /non-deletable/);
-    const get = server.vault.recordings.get.bind(server.vault.recordings);
-    server.vault.recordings.get = () => Promise.reject(new Error('disk on fire'));
-    try {
-      const res = await g('GET', `/api/v2/recordings/${id.a}`);
-      assertGenesysError(res, 500, 4);
-      assert.ok(!res.json.statusMessage.includes('disk on fire'), 'internal details stay inside');
-    } finally {
-      server.vault.recordings.get = get;
-    }
+    // A row damaged on disk: the server fails (500) without telling what it found there.
+    const broken = (await call(server, 'POST', '/api/v1/recordings', { json: { startTime: '2015-01-01T00:00:00Z' } })).json.id as string;
+    await sql`UPDATE recordings SET doc = ${'{"secret-inside": tru'} WHERE id = ${broken}`.execute((server.vault.store as SqlStore).db);
+    const res = await g('GET', `/api/v2/recordings/${broken}`);
+    assertGenesysError(res, 500, 4);
+    assert.ok(!res.json.statusMessage.includes('secret-inside') && !/JSON/.test(res.json.statusMessage), 'internal details stay inside');
+    await sql`DELETE FROM recordings WHERE id = ${broken}`.execute((server.vault.store as SqlStore).db);
+    // Unknown paths under /api/v2 answer in this door's body: the spec's Sample 2 heading path, a POST to the search.
+    assertGenesysError(await g('GET', `/api/v2/recordings/recordings/${id.a}`), 404, 6);
+    assertGenesysError(await g('POST', '/api/v2/recordings'), 404, 6);
+    // A blank value is no search parameter.
+    assertGenesysError(await g('GET', '/api/v2/recordings?includeLabels='), 400, 1);
+  });
+
+  it('reads a repeated parameter by its first value, keeps tokens out of page links, and names the IVR profile field', async () => {
+    const first = await g('GET', '/api/v2/recordings?startTime=0&limit=1&limit=50');
+    assert.equal(first.status, 200, first.bytes.toString());
+    assert.equal(first.json.recordings.length, 1);
+    const viaQuery = await call(server, 'GET', `/api/v2/recordings?startTime=0&limit=1&auth_token=${encodeURIComponent(server.token)}`, { token: null });
+    assert.equal(viaQuery.status, 200, viaQuery.bytes.toString());
+    assert.ok(viaQuery.json.nextUri && !viaQuery.json.nextUri.includes('auth_token'), viaQuery.json.nextUri);
+    for (const m of first.json.recordings[0].mediaFiles ?? []) assert.equal(typeof m.ivrprofile, 'string');
+    const one = await g('GET', `/api/v2/recordings/${id.a}`);
+    assert.ok('ivrprofile' in one.json.mediaFiles[0]);
+    // A settings DELETE with a JSON content type and no body clears both settings.
+    const del = await call(server, 'DELETE', '/api/v2/settings/recording', { token: null, body: '', headers: { authorization: basic('ada'), 'content-type': 'application/json' } });
+    assert.equal(del.status, 200, del.bytes.toString());
   });
 
   it('deletes a recording for an administrator, after which it is gone', async () => {

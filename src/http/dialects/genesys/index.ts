@@ -6,6 +6,7 @@ import { maskDeep } from '../../../core/privacy.js';
 import { requireScope } from '../../../core/recordings.js';
 import { principalOf } from '../../auth.js';
 import { sendError, type ErrorFormatter } from '../../errors.js';
+import { acceptEmptyJson } from '../../empty-json.js';
 import { sendMp3 } from '../../mp3.js';
 import { one, toQuery, wantsLabels, type GenesysQuery } from './params.js';
 import { doorMasks, playable, renderRecording, type RenderContext } from './render.js';
@@ -50,6 +51,12 @@ const encode = (params: Array<[string, string]>) => params.map(([k, v]) => `${en
  */
 export function genesysDoor(app: FastifyInstance, vault: Vault): void {
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply, genesysFormatter));
+  // A settings DELETE may come with a JSON content type and no body.
+  acceptEmptyJson(app);
+  // Unknown paths under /api/v2 (the spec's Sample 2 path, a POST to the search) answer in this door's body.
+  void app.register(async (scope) => {
+    scope.setNotFoundHandler((req, reply) => sendError(notFound(`${req.method} ${req.url.split('?')[0]}`), req, reply, genesysFormatter));
+  }, { prefix: '/api/v2' });
 
   // The account's name is the media files' "tenant"; names change rarely, so a minute of caching.
   const tenants = new Map<string, { name: string; until: number }>();
@@ -80,8 +87,9 @@ export function genesysDoor(app: FastifyInstance, vault: Vault): void {
     const recordings = page.masks ? maskDeep(rendered, doorMasks(page.masks)) : rendered;
     const offset = query.offset ?? 0;
     const limit = query.pageSize;
-    // The request's own parameters (last value of each), then the new offset and limit.
-    const kept = Object.keys(q).filter((k) => k !== 'offset' && k !== 'limit' && one(q, k) !== undefined).map((k): [string, string] => [k, one(q, k)!]);
+    // The request's own parameters (first value of each), then the new offset and limit.
+    // (A token given as ?auth_token= is not copied into the links.)
+    const kept = Object.keys(q).filter((k) => k !== 'offset' && k !== 'limit' && k !== 'auth_token' && one(q, k) !== undefined).map((k): [string, string] => [k, one(q, k)!]);
     const link = (at: number) => {
       const qs = encode([...kept, ['offset', String(at)], ['limit', String(limit)]]);
       return { path: `/recordings/?${qs}`, uri: `${ctx.origin}/api/v2/recordings?${qs}` };

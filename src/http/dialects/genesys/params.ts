@@ -16,9 +16,14 @@ export const SCREEN_LABEL = '__screenRecording';
 const SCREEN: MediaType[] = ['sharing', 'sharingAndVideo'];
 const NO_SCREEN: MediaType[] = ['none', 'audio', 'video'];
 
+/**
+ * One parameter's value: the first when it is repeated (as Java servlet containers read it),
+ * and none when it is blank (`includeLabels=` searches for nothing, so it is no search).
+ */
 export const one = (q: GenesysQuery, name: string): string | undefined => {
   const v = q[name];
-  return Array.isArray(v) ? v[v.length - 1] : v;
+  const first = Array.isArray(v) ? v[0] : v;
+  return first === undefined || first.trim() === '' ? undefined : first;
 };
 
 /** A Genesys return value (statusCode) travels with the error to the formatter. */

@@ -145,6 +145,8 @@ function mediaFile(rec: Recording, m: MediaFile, ctx: RenderContext, t: Times) {
         { time: new Date(start + s.startMs).toISOString(), type: 'paused' }, { time: new Date(start + s.endMs).toISOString(), type: 'resume' },
       ]),
     } : {}),
+    // The IVR profile that serviced the recording: as an importer carried it in the user data, else none.
+    ivrprofile: typeof rec.userMetadata.ivrprofile === 'string' ? rec.userMetadata.ivrprofile : '',
     partitions: [],
     accessgroups: rec.accessGroups.length ? rec.accessGroups.map((g) => g.id) : ['/'],
   };

@@ -18,7 +18,7 @@ const FIELD = /^[A-Za-z0-9_.-]{1,128}$/;
 export function renderSettings(p: PrivacySettings) {
   return {
     statusCode: 0,
-    settings: (Object.entries(SETTING_NAMES) as Array<[SettingName, keyof PrivacySettings]>).map(([name, key]) => ({ name, value: p[key].join(', ') })),
+    settings: (Object.entries(SETTING_NAMES) as Array<[SettingName, keyof PrivacySettings]>).map(([name, key]) => ({ name, value: p[key].join(',') })),
   };
 }
 

@@ -6,6 +6,7 @@ import type { Principal } from '../../../core/principals.js';
 import type { RecordingFilter } from '../../../core/query.js';
 import { requireScope } from '../../../core/recordings.js';
 import { principalOf } from '../../auth.js';
+import { acceptEmptyJson } from '../../empty-json.js';
 import { sendError } from '../../errors.js';
 import { parseRange } from '../../native/media.js';
 import { origin, vonageFormatter } from './envelope.js';
@@ -40,12 +41,7 @@ function belongsTo(rec: Recording, user: string): boolean {
 export function vonageDoor(app: FastifyInstance, vault: Vault): void {
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply, vonageFormatter));
   // Every field of an export request is optional: an empty JSON body asks for everything.
-  const json = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    if ((body as string).trim() === '') done(null, {});
-    else void json(req, body as string, done);
-  });
+  acceptEmptyJson(app);
   const prefix = app.prefix;
   // Unknown paths under Vonage's own server path answer in its error body too (elsewhere they are the app's).
   if (prefix.startsWith('/t/')) app.setNotFoundHandler((req, reply) => sendError(notFound(`${req.method} ${req.url.split('?')[0]}`), req, reply, vonageFormatter));
