@@ -75,7 +75,8 @@ export function assertSearchAllowed(filter: RecordingFilter, masks: Set<string>,
   if (filter.names?.length && user) throw forbidden("searching by user name is not allowed: user names are masked for your role");
   if (filter.userData?.length && masks.has('userData')) throw forbidden("searching by user data is not allowed: user data is masked for your role");
   for (const pf of filter.parties ?? []) {
-    if (((pf.phone?.length || pf.phonePattern?.length) && phone) || ((pf.user?.length || pf.name?.length) && user)) {
+    if (((pf.phone?.length || pf.phonePattern?.length || pf.number?.length) && phone) || ((pf.user?.length || pf.name?.length) && user)
+      || (pf.any?.length && (phone || user))) {
       throw forbidden('searching by a masked party field is not allowed for your role');
     }
   }

@@ -13,6 +13,8 @@ export interface PartyFilter {
   user?: string[];
   /** Display names, case-insensitive exact. */
   name?: string[];
+  /** A party's number as doors show it: its phone number (digits compared) or, if it has none, its extension. */
+  number?: string[];
   extension?: string[];
   /**
    * Free values naming a party however the caller knows it (the Interaction Insights

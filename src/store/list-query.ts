@@ -145,6 +145,13 @@ function partyExists(eb: Eb, pf: PartyFilter): Expression<SqlBool> {
         const digits = pf.phone.map(phoneDigits).filter((d) => d !== '');
         c.push(w('pf.phone_digits', 'in', digits.length ? digits : ['-']));
       }
+      if (pf.number?.length) {
+        const digits = pf.number.map(phoneDigits).filter((d) => d !== '');
+        c.push(w.or([
+          w('pf.phone_digits', 'in', digits.length ? digits : ['-']),
+          w.and([w('pf.phone_digits', 'is', null), w('pf.extension', 'in', pf.number)]),
+        ]));
+      }
       if (pf.user?.length) c.push(w.or(userMatches(w, 'pf', pf.user)));
       if (pf.name?.length) c.push(w('pf.name_lc', 'in', pf.name.map((x) => x.toLowerCase())));
       if (pf.extension?.length) c.push(w('pf.extension', 'in', pf.extension));

@@ -231,6 +231,21 @@ describe('Vonage call recording door', () => {
       const res = await vg('GET', `${BASE}/accounts/self/company_call_recordings?${query({ 'duration:gte': 10_000, 'duration:lte': 12_000, 'start:gte': '2024-01-01T00:00:00+0000', 'start:lte': '2024-01-01T11:00:00+0000' })}`);
       assert.equal(res.status, 200, res.bytes.toString());
       assert.deepEqual(res.json._embedded.recordings.map((r: { duration: number }) => r.duration), [12_000, 11_000, 10_000]);
+      // caller_id and dnis find what the door shows: a calling party without a number shows (and is found by) its extension.
+      const ext = (await vg('POST', '/api/v1/recordings', 'ada', { startTime: '2031-01-01T00:00:00Z', calling: { extension: '4711' }, called: { extension: '4712' } })).json;
+      const byExt = await vg('GET', `${BASE}/accounts/self/company_call_recordings?caller_id=4711`);
+      assert.deepEqual(byExt.json._embedded.recordings.map((r: { id: number; caller_id: string }) => [r.id, r.caller_id]), [[ext.numericId, '4711']]);
+      const byDnis = await vg('GET', `${BASE}/accounts/self/company_call_recordings?dnis=4712`);
+      assert.deepEqual(byDnis.json._embedded.recordings.map((r: { id: number; dnis: string }) => [r.id, r.dnis]), [[ext.numericId, '4712']]);
+      assert.equal((await vg('DELETE', `${BASE}/accounts/self/company_call_recordings/${ext.numericId}`)).status, 204);
+      // order=id sorts by the integer ids (storage order).
+      const byId = await vg('GET', `${BASE}/accounts/self/company_call_recordings?order=id:ASC&page_size=3&start:gte=2024-01-01T00:00:00Z`);
+      const got = byId.json._embedded.recordings.map((r: { id: number }) => r.id) as number[];
+      // These recordings were stored in the order they started: both orders agree.
+      const byStart = await vg('GET', `${BASE}/accounts/self/company_call_recordings?order=start:ASC&page_size=3&start:gte=2024-01-01T00:00:00Z`);
+      assert.equal(got.length, 3);
+      assert.deepEqual(got, byStart.json._embedded.recordings.map((r: { id: number }) => r.id));
+      assert.deepEqual(got, [...got].sort((a, b) => a - b));
       // The document's times written into the URL as they are: the unencoded '+' arrives as a space.
       const raw = await vg('GET', `${BASE}/accounts/self/company_call_recordings?duration:gte=10000&duration:lte=12000&start:gte=2024-01-01T00:00:00+0000&start:lte=2024-01-01T11:00:00+0000`);
       assert.equal(raw.status, 200, raw.bytes.toString());
@@ -355,5 +370,31 @@ describe('Vonage call recording door', () => {
       assert.equal(res.status, 202, res.bytes.toString());
       assert.equal(res.json.job_ids.length, 1);
     });
+  });
+});
+
+describe('Vonage paging past the exact-count cap', () => {
+  let server: TestServer;
+  const ids: number[] = [];
+  before(async () => {
+    server = await startServer({ CALLVAULT_EXACT_COUNT_CAP: '100' });
+    const by: Principal = { kind: 'client', id: 'cli_seed', accountId: server.accountId, scopes: new Set() };
+    for (let i = 0; i < 130; i++) {
+      const r = newRecording(server.accountId, { startTime: new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString(), durationMs: 1000 }, [], by, new Date().toISOString());
+      ids.push(await server.vault.store.insertRecording(r, []));
+    }
+  });
+  after(() => server?.stop());
+
+  it('keeps a next link while more recordings exist though the total is only counted to the cap', async () => {
+    const seen: number[] = [];
+    let url: string | undefined = `${BASE}/accounts/self/company_call_recordings?page_size=50&order=start:ASC`;
+    while (url) {
+      const res = await call(server, 'GET', url.replace(/^https?:\/\/[^/]+/, ''));
+      assert.equal(res.status, 200, res.bytes.toString());
+      seen.push(...res.json._embedded.recordings.map((r: { id: number }) => r.id));
+      url = res.json._links.next?.href;
+    }
+    assert.deepEqual(seen, ids);
   });
 });

@@ -62,7 +62,7 @@ export function vonageDoor(app: FastifyInstance, vault: Vault): void {
     const { page, pageSize } = toPaging(req.query);
     const res = await vault.recordings.list(p, { filter: scopeFilter(toFilter(req.query), user), sort: toSort(req.query), pageSize, page });
     const items = res.items.map((r) => masked(renderRecording(r, linksFor(req, p, r, user)), res.masks));
-    return halPage('recordings', items, { url: `${req.protocol}://${req.host}${req.url}`, page, pageSize, total: res.total });
+    return halPage('recordings', items, { url: `${req.protocol}://${req.host}${req.url}`, page, pageSize, total: res.total, more: res.nextCursor !== undefined });
   };
 
   /** One recording of the company list, or of the user's on-demand list: another kind is not found there. */
@@ -125,7 +125,7 @@ export function vonageDoor(app: FastifyInstance, vault: Vault): void {
     if (ready !== undefined) filter.transcriptionStatus = ready ? ['ready'] : TRANSCRIPTION_STATUSES.filter((s) => s !== 'ready');
     const res = await vault.recordings.list(p, { filter, sort: toSort(req.query), pageSize, page });
     const items = res.items.map((r) => masked(renderTranscription(r, `${base(req)}/transcription/${r.numericId}`), res.masks));
-    return halPage('transcriptions', items, { url: `${req.protocol}://${req.host}${req.url}`, page, pageSize, total: res.total });
+    return halPage('transcriptions', items, { url: `${req.protocol}://${req.host}${req.url}`, page, pageSize, total: res.total, more: res.nextCursor !== undefined });
   });
 
   /** The transcript behind `transcription_url`, as the caller may read it (redacted without originals:read). */

@@ -54,11 +54,13 @@ export function toFilter(src: Source): RecordingFilter {
   if (callId !== undefined) f.callId = [callId];
   const parties: PartyFilter[] = [];
   const caller = text(src, 'caller_id');
-  if (caller !== undefined) parties.push({ roles: ['calling'], phone: [caller] });
+  // As rendered: the calling party's number, else its extension.
+  if (caller !== undefined) parties.push({ roles: ['calling'], number: [caller] });
   const cnam = text(src, 'cnam');
   if (cnam !== undefined) parties.push({ roles: ['calling'], name: [cnam] });
   const dnis = text(src, 'dnis');
-  if (dnis !== undefined) parties.push({ roles: ['called'], phone: [dnis] });
+  // As rendered: the called party's number or extension (the answering party's when no called party is known).
+  if (dnis !== undefined) parties.push({ roles: ['called', 'answeredBy'], number: [dnis] });
   if (parties.length) f.parties = parties;
   const ext = text(src, 'extension');
   if (ext !== undefined) f.extension = [ext];
@@ -81,7 +83,8 @@ export function transcriptionReady(src: Source): boolean | undefined {
   return v === 'true';
 }
 
-const ORDER_FIELDS: Record<string, SortField> = { start: 'startTime', end: 'releaseTime', duration: 'durationMs' };
+/** Order fields; `id` (the integer ids are given in storage order) sorts by when recordings were stored. */
+const ORDER_FIELDS: Record<string, SortField> = { start: 'startTime', end: 'releaseTime', duration: 'durationMs', id: 'createdAt' };
 
 /** `order=field:ASC|DESC` (default `start:DESC`); a field alone is ascending. */
 export function toSort(src: Source): RecordingQuery['sort'] {

@@ -91,8 +91,10 @@ export function renderTranscription(rec: Recording, transcriptionUrl: string) {
  * links that keep every other parameter of the request (pages are 1-based; `prev` and `next`
  * only where such a page exists).
  */
-export function halPage<T>(name: string, items: T[], at: { url: string; page: number; pageSize: number; total: number }) {
-  const totalPages = Math.ceil(at.total / at.pageSize);
+export function halPage<T>(name: string, items: T[], at: { url: string; page: number; pageSize: number; total: number; more?: boolean }) {
+  // Past the exact-count cap the total is a lower bound: a page known to have a successor links to it.
+  const counted = Math.ceil(at.total / at.pageSize);
+  const totalPages = at.more ? Math.max(counted, at.page + 1) : counted;
   const href = (page: number) => {
     const u = new URL(at.url);
     u.searchParams.set('page', String(page));
