@@ -166,7 +166,13 @@ function partyExists(eb: Eb, pf: PartyFilter): Expression<SqlBool> {
           ...(digits.length ? [w('pf.phone_digits', 'in', digits)] : []),
         ]));
       }
-      if (pf.phonePattern?.length) c.push(w.or(pf.phonePattern.map((p) => like('pf.phone_digits', likePattern(p, false)))));
+      // A party without a phone number is shown (and found) by its extension.
+      if (pf.phonePattern?.length) {
+        c.push(w.or(pf.phonePattern.map((p) => w.or([
+          like('pf.phone_digits', likePattern(p, false)),
+          w.and([w('pf.phone_digits', 'is', null), like('pf.extension', likePattern(p, false))]),
+        ]))));
+      }
       return w.and(c);
     }));
 }

@@ -351,6 +351,17 @@ describe('Genesys interaction recording door', () => {
     assertGenesysError(await g('GET', '/api/v2/recordings?includeLabels='), 400, 1);
   });
 
+  it('finds a caller shown by extension (no phone number) by that extension, wildcards included', async () => {
+    const rec = (await call(server, 'POST', '/api/v1/recordings', { json: { startTime: '2013-05-05T00:00:00Z', calling: { extension: '7401' }, called: { phoneNumber: '+15550000001' } } })).json;
+    const shown = (await g('GET', `/api/v2/recordings/${rec.id}`)).json;
+    assert.equal(shown.callerPhoneNumber, '7401');
+    for (const q of ['callerPhoneNumber=7401', 'callerPhoneNumber=74*', 'callerPhoneNumber=740%3F']) {
+      const res = await g('GET', `/api/v2/recordings?${q}`);
+      assert.deepEqual(res.json.recordings.map((r: { id: string }) => r.id), [rec.id], q);
+    }
+    assert.equal((await g('DELETE', `/api/v2/recordings/${rec.id}`)).status, 200);
+  });
+
   it('reads a repeated parameter by its first value, keeps tokens out of page links, and names the IVR profile field', async () => {
     const first = await g('GET', '/api/v2/recordings?startTime=0&limit=1&limit=50');
     assert.equal(first.status, 200, first.bytes.toString());
