@@ -105,6 +105,22 @@ describe('recordings list v1 door', () => {
     assertError(await get('quantity=5&from=0&sentiment=HAPPY'), 400, /sentiment/);
     assertError(await get('quantity=5&from=0&words=%22unclosed'), 400);
     assertError(await get('quantity=5&from=0', null), 401);
+    assertError(await get('quantity=5&from=100000000000000000000'), 400, /from/);
+    assertError(await get('quantity=5&from=0&startdate=2026-02-30'), 400, /startdate/);
+    assertError(await get('quantity=5&from=0&startdate=1'), 400, /startdate/);
+  });
+
+  it('reads blank parameters as absent, repeated list parameters as one list, and tag ids in any case', async () => {
+    const total = async (qs: string) => {
+      const res = await get(`quantity=100&from=0&${qs}`);
+      assert.equal(res.status, 200, `${qs}: ${res.bytes.toString()}`);
+      return res.json.total as number;
+    };
+    assert.equal(await total('startdate=&enddate=&words=&noteswords=&sentiment=&tel=&users=&tagids='), 300);
+    assert.equal(await total('sentiment=POSITIVE&sentiment=NEGATIVE'), 75);
+    assert.equal(await total('tel=%2B15550000007&tel=15550000008'), 2);
+    const complaint = (await get('quantity=1&from=0&startdate=2026-01-01T00:00:00Z&enddate=2026-01-01T00:30:00Z')).json.recordings[0].tags[0];
+    assert.equal(await total(`tagids=${complaint.id.toUpperCase()}`), 43);
   });
 
   it('filters by date range, phone number, sentiment, tag id, words and notes words', async () => {
@@ -131,6 +147,7 @@ describe('recordings list v1 door', () => {
     assert.equal(mine.status, 200);
     assert.equal(mine.json.total, 30);
     assert.equal((await get(`quantity=100&from=0&users=include:${amyId}`, amy)).json.total, 30);
+    assert.equal((await get('quantity=100&from=0&users=include:AMY@acme.test', amy)).json.total, 30, 'naming oneself by UPN');
     assertError(await get(`quantity=100&from=0&users=include:${newId('usr', 10)}`, amy), 403);
     // An API client may include or exclude anyone.
     assert.equal((await get(`quantity=100&from=0&users=${encodeURIComponent(JSON.stringify({ include: [amyId] }))}`)).json.total, 30);

@@ -17,6 +17,9 @@ export const listV1Formatter: ErrorFormatter = (err) => ({
   body: { status: err.status, error: REASON[err.status] ?? 'Error', message: err.message },
 });
 
+/** A comma-separated list, or the parameter repeated. */
+const LIST = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
+
 /** This door's spelling of masked fields: what the native names hide, its own names hide too. */
 function doorMasks(masks: Set<string>): Set<string> {
   const out = new Set(masks);
@@ -40,15 +43,18 @@ export function listV1Door(app: FastifyInstance, vault: Vault): void {
       querystring: { type: 'object', additionalProperties: true, properties: {
         quantity: { type: 'string', description: 'How many (at least 1; at most 1000 are served)' },
         from: { type: 'string', description: 'Zero-based index of the first recording' },
-        words: { type: 'string' }, noteswords: { type: 'string' }, sentiment: { type: 'string' }, tel: { type: 'string' },
-        startdate: { type: 'string' }, enddate: { type: 'string' }, users: { type: 'string' }, tagids: { type: 'string' },
+        words: { type: 'string' }, noteswords: { type: 'string' }, sentiment: LIST, tel: LIST,
+        startdate: { type: 'string' }, enddate: { type: 'string' }, users: { type: 'string' }, tagids: LIST,
       } },
     },
   }, async (req) => {
     const p = principalOf(req);
     const wantsTags = typeof req.query.tagids === 'string' && req.query.tagids.trim() !== '';
     const names = wantsTags ? await vault.store.tagNames(p.accountId) : [];
-    const q = toQuery(req.query, p, (ids) => names.filter((n) => ids.includes(tagGuid(p.accountId, n))));
+    const q = toQuery(req.query, p, (ids) => {
+      const wanted = new Set(ids.map((id) => id.toLowerCase()));
+      return names.filter((n) => wanted.has(tagGuid(p.accountId, n)));
+    });
     const page = await vault.recordings.list(p, q);
     const recordings = page.items.map((r) => renderRecording(r, p));
     return { total: page.total, recordings: page.masks ? maskDeep(recordings, doorMasks(page.masks)) : recordings };

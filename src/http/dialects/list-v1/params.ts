@@ -11,16 +11,20 @@ export type ListV1Query = Record<string, string | string[] | undefined>;
 /** Most recordings one request may ask for; larger `quantity` values are served this many. */
 export const MAX_QUANTITY = 1000;
 
+/** A parameter's value (repeats joined as a list); a blank value is no value, as clients send every field. */
 const one = (q: ListV1Query, name: string): string | undefined => {
   const v = q[name];
-  return Array.isArray(v) ? v.join(',') : v;
+  const joined = Array.isArray(v) ? v.join(',') : v;
+  return joined === undefined || joined.trim() === '' ? undefined : joined;
 };
 const list = (v: string | undefined): string[] => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 
 function count(q: ListV1Query, name: string, min: number): number {
   const raw = one(q, name);
   if (raw === undefined || raw.trim() === '') throw invalid(`'${name}' is required`, { field: name });
-  if (!/^\d+$/.test(raw.trim()) || Number(raw) < min) throw invalid(`'${name}' must be a whole number of at least ${min}, got '${raw}'`, { field: name });
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < min || !Number.isSafeInteger(Number(raw))) {
+    throw invalid(`'${name}' must be a whole number of at least ${min} (and below 2^53), got '${raw}'`, { field: name });
+  }
   return Number(raw);
 }
 
@@ -75,10 +79,11 @@ export function toQuery(q: ListV1Query, p: Principal, tagNamesFor: (ids: string[
   const tel = list(one(q, 'tel'));
   if (tel.length) filter.phone = tel;
   const users = one(q, 'users');
-  if (users !== undefined && users.trim() !== '') {
+  if (users !== undefined) {
     const u = parseUsers(users);
     if ('include' in u) {
-      if (p.kind === 'user' && p.role === 'agent' && u.include.some((id) => id !== p.id)) {
+      const self = (id: string) => id === p.id || (!!p.upn && id.toLowerCase() === p.upn.toLowerCase());
+      if (p.kind === 'user' && p.role === 'agent' && u.include.some((id) => !self(id))) {
         throw forbidden('a standard user may list only their own recordings');
       }
       if (u.include.length) filter.user = u.include;

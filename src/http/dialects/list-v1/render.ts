@@ -35,7 +35,7 @@ export function renderRecording(rec: Recording, p: Principal) {
     direction: rec.callDirection === 'outgoing' ? 'OUT' : 'IN',
     from: person(rec.calling),
     to: person(rec.called ?? rec.answeredBy),
-    date: isoSeconds(rec.startTime),
+    date: isoSeconds(new Date(Date.parse(rec.startTime))),
     analysisResult: { score: rec.sentiment?.score ?? 0, sentiment: rec.sentiment?.label ?? null, status: analysisStatus(rec.insightsStatus) },
     channels: audio.reduce((n, m) => n + Math.max(1, m.channels), 0),
     duration: Math.round(rec.durationMs / 1000),
