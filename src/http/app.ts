@@ -113,6 +113,9 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
   app.addSchema(MediaFileSchema);
   app.addSchema(RecordingSchema);
 
+  // CORS first: an answer refused by authentication (401, 429) must still reach a browser
+  // page on another origin, which otherwise sees a network failure instead of the error.
+  registerCors(app, http.corsOrigins);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
     reply.headers(securityHeaders);
@@ -120,7 +123,6 @@ export async function buildApp(vault: Vault, opts: { logger?: FastifyServerOptio
     requestLimits.check(req.ip, await authenticate(vault.auth, throttle, req));
   });
 
-  registerCors(app, http.corsOrigins);
   late.logging = registerLogging(app, vault);
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply));
   app.setNotFoundHandler((req, reply) => sendError(notFound(`${req.method} ${req.url.split('?')[0]}`), req, reply));

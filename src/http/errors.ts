@@ -7,7 +7,7 @@ export type ErrorFormatter = (err: VaultError, req: FastifyRequest) => { status:
 
 const BY_STATUS: Record<number, ErrorCode> = {
   400: ErrorCode.INVALID_REQUEST, 401: ErrorCode.INVALID_CLIENT_CREDENTIALS, 403: ErrorCode.INSUFFICIENT_PERMISSIONS,
-  404: ErrorCode.RESOURCE_NOT_FOUND, 409: ErrorCode.CONFLICT, 413: ErrorCode.PAYLOAD_TOO_LARGE,
+  404: ErrorCode.RESOURCE_NOT_FOUND, 405: ErrorCode.METHOD_NOT_ALLOWED, 409: ErrorCode.CONFLICT, 413: ErrorCode.PAYLOAD_TOO_LARGE,
   415: ErrorCode.UNSUPPORTED_MEDIA_TYPE, 416: ErrorCode.RANGE_NOT_SATISFIABLE, 429: ErrorCode.RATE_LIMIT_EXCEEDED,
 };
 

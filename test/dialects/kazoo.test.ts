@@ -134,7 +134,19 @@ describe('Kazoo recordings door', () => {
     assert.equal((await kz('GET', `/v2/accounts/${account}/recordings?created_from=${now - 86_400 * 40}&created_to=${now - 86_400 * 35}`)).json.data.length, 0);
     const tooWide = await kz('GET', `/v2/accounts/${account}/recordings?created_from=${now - 86_400 * 40}&created_to=${now}`);
     assertKazooError(tooWide, 400, 'validation error');
-    assert.ok(tooWide.json.data.created_from);
+    assert.equal(typeof tooWide.json.data.created_from.date_range.message, 'string', 'crossbar names the broken rule');
+    assert.equal(tooWide.json.data.created_from.date_range.cause, now - 86_400 * 40);
+    // created_to includes the whole second it names: a window ending at this second finds what was just stored.
+    const fresh = (await kz('POST', '/api/v1/recordings', { json: { startTime: '2026-11-01T00:00:00Z', calling: { extension: '4477' }, called: { phoneNumber: '+15557000001' } } })).json;
+    const second = Math.floor(Date.parse(fresh.createdAt) / 1000) + GREGORIAN;
+    const atIt = await kz('GET', `/v2/accounts/${account}/recordings?created_from=${second}&created_to=${second}`);
+    assert.ok(atIt.json.data.some((r: { id: string }) => r.id === fresh.id), 'created_to is inclusive');
+    // filter_caller_id_number looks at the calling party (its extension when it has no number), callee at the called.
+    const byCaller = await kz('GET', `/v2/accounts/${account}/recordings?filter_caller_id_number=4477`);
+    assert.deepEqual(byCaller.json.data.map((r: { id: string }) => r.id), [fresh.id]);
+    assert.equal((await kz('GET', `/v2/accounts/${account}/recordings?filter_callee_id_number=4477`)).json.data.length, 0);
+    assert.deepEqual((await kz('GET', `/v2/accounts/${account}/recordings?filter_callee_id_number=15557000001`)).json.data.map((r: { id: string }) => r.id), [fresh.id]);
+    assert.equal((await kz('DELETE', `/v2/accounts/${account}/recordings/${fresh.id}`)).status, 200);
     assert.equal((await kz('GET', `/v2/accounts/${account}/recordings?filter_direction=outbound&page_size=100`)).json.data.length, 60);
     assert.equal((await kz('GET', `/v2/accounts/${account}/recordings?filter_direction=inbound&page_size=100`)).json.data.length, 61);
   });
@@ -168,5 +180,23 @@ describe('Kazoo recordings door', () => {
     assertKazooError(await kz('GET', `/v2/accounts/${account}/recordings?page_size=0`), 400);
     assertKazooError(await kz('GET', `/v2/accounts/${account}/recordings?start_key=garbage`), 400);
     assertKazooError(await kz('GET', `/v2/accounts/${account}/recordings?filter_colour=red`), 400);
+    const badKey = await kz('GET', `/v2/accounts/${account}/recordings?start_key=garbage`);
+    assert.ok(badKey.json.data.start_key, 'the bad start_key is named');
+    // Repeated parameters take their first value, never a 500.
+    assertEnvelope(await kz('GET', `/v2/accounts/${account}/recordings?page_size=2&page_size=3&filter_owner_id=${userId}&filter_owner_id=x`));
+    assertEnvelope(await kz('GET', `/v2/accounts/${account}/recordings/${ids[7]}?accept=application/json&accept=audio/mpeg`));
+    // A method the resource does not take is 405 invalid_method; an unknown path 404 bad_identifier — both in the envelope.
+    assertKazooError(await kz('POST', `/v2/accounts/${account}/recordings`, { json: { data: {} } }), 405, 'invalid_method');
+    assertKazooError(await kz('PUT', `/v2/accounts/${account}/recordings/${ids[7]}`, { json: { data: {} } }), 405, 'invalid_method');
+    assertKazooError(await kz('GET', '/v2/accounts/whatever/devices'), 404, 'bad_identifier');
+  });
+
+  it('takes the bodies real clients send: an empty PATCH, DELETE with no body, an empty JSON body or a form body', async () => {
+    const same = await kz('PATCH', `/v2/accounts/${account}/recordings/${ids[8]}`, { json: { data: {} } });
+    assertEnvelope(same);
+    assert.equal(same.json.data.id, ids[8]);
+    assertEnvelope(await kz('DELETE', `/v2/accounts/${account}/recordings/${ids[8]}`));
+    assertEnvelope(await call(server, 'DELETE', `/v2/accounts/${account}/recordings/${ids[9]}`, { token: null, body: '', headers: { 'x-auth-token': token, 'content-type': 'application/json' } }));
+    assertEnvelope(await call(server, 'DELETE', `/v2/accounts/${account}/recordings/${ids[10]}`, { token: null, body: 'x=1', headers: { 'x-auth-token': token, 'content-type': 'application/x-www-form-urlencoded' } }));
   });
 });

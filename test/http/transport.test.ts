@@ -53,6 +53,12 @@ describe('security headers and CORS', () => {
     assert.match(get.headers.get('access-control-expose-headers') ?? '', /Content-Range/);
     const other = await call(cors, 'GET', '/api/v1/recordings', { headers: { origin: 'https://evil.example' } });
     assert.equal(other.headers.get('access-control-allow-origin'), null);
+    // A refusal by authentication reaches the page too (a browser client then sees the 401, not a network error).
+    for (const path of ['/api/v1/recordings', '/v2/accounts/acc_x/recordings']) {
+      const refused = await call(cors, 'GET', path, { token: null, headers: { origin: 'https://app.example' } });
+      assert.equal(refused.status, 401);
+      assert.equal(refused.headers.get('access-control-allow-origin'), 'https://app.example', path);
+    }
   });
 });
 

@@ -33,7 +33,14 @@ export const kazooFormatter: ErrorFormatter = (err, req) => ({
   status: err.status,
   headers: { 'content-type': 'application/json' },
   body: {
-    data: { message: err.message, ...(err.details?.field ? { [String(err.details.field)]: { invalid: { message: err.message } } } : {}) },
+    // A validation error names its field and the rule it broke, as crossbar does:
+    // {"created_from": {"date_range": {"message": …, "cause": …}}}.
+    data: {
+      message: err.message,
+      ...(err.details?.field ? { [String(err.details.field)]: { [String(err.details.rule ?? 'invalid')]: {
+        message: err.message, ...(err.details.cause !== undefined ? { cause: err.details.cause } : {}),
+      } } } : {}),
+    },
     error: String(err.status), message: err.status === 400 && err.details?.field ? 'validation error' : MESSAGE[err.status] ?? 'error',
     status: 'error', request_id: req.id, timestamp: isoSeconds(), version: API_VERSION, node: NODE,
   },

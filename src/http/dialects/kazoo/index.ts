@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Vault } from '../../../context.js';
-import { ErrorCode, VaultError, forbidden, invalid, unauthorized } from '../../../core/errors.js';
+import { ErrorCode, VaultError, forbidden, invalid, notFound, unauthorized } from '../../../core/errors.js';
 import type { Principal } from '../../../core/principals.js';
 import type { RecordingFilter } from '../../../core/query.js';
 import { principalOf } from '../../auth.js';
+import { acceptEmptyJson } from '../../empty-json.js';
 import { sendError } from '../../errors.js';
 import type { LoginThrottle } from '../../throttle.js';
 import { sendMp3 } from '../../mp3.js';
@@ -15,6 +16,13 @@ import { maskDeep } from '../../../core/privacy.js';
 const MAX_RANGE_S = 2_682_000;
 
 type Q = Record<string, string | undefined>;
+
+/** The query with one value per parameter: the first, when a client repeats one. */
+function single(q: Record<string, unknown>): Q {
+  const out: Q = {};
+  for (const [k, v] of Object.entries(q)) out[k] = Array.isArray(v) ? String(v[0]) : typeof v === 'string' ? v : undefined;
+  return out;
+}
 
 function pageSize(q: Q): number {
   if (q.page_size === undefined) return 50;
@@ -32,8 +40,10 @@ function window(q: Q): { from: number; to: number } {
   };
   const to = num('created_to', q.created_to) ?? toGregorian(Date.now()) + 1;
   const from = num('created_from', q.created_from) ?? to - MAX_RANGE_S;
-  if (from > to) throw invalid('created_from is after created_to', { field: 'created_from' });
-  if (to - from > MAX_RANGE_S) throw invalid(`created_to is more than ${MAX_RANGE_S} seconds from created_from`, { field: 'created_from' });
+  if (from > to) throw invalid(`created_to (${to}) is prior to created_from (${from})`, { field: 'created_from', rule: 'date_range', cause: from });
+  if (to - from > MAX_RANGE_S) {
+    throw invalid(`created_to is more than ${MAX_RANGE_S} seconds from created_from`, { field: 'created_from', rule: 'date_range', cause: from });
+  }
   return { from, to };
 }
 
@@ -51,7 +61,9 @@ function filters(q: Q): RecordingFilter {
         break;
       case 'owner_id': f.user = [v]; break;
       case 'call_id': f.sipCallId = [v]; break;
-      case 'caller_id_number': case 'callee_id_number': f.phone = [v]; break;
+      // As rendered: the calling / called party's number, else its extension.
+      case 'caller_id_number': (f.parties ??= []).push({ roles: ['calling'], number: [v] }); break;
+      case 'callee_id_number': (f.parties ??= []).push({ roles: ['called'], number: [v] }); break;
       default: throw invalid(`${k}: recordings cannot be filtered by '${field}' here`, { field: k });
     }
   }
@@ -66,6 +78,22 @@ function filters(q: Q): RecordingFilter {
  */
 export function kazooDoor(app: FastifyInstance, vault: Vault, throttle: LoginThrottle): void {
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply, kazooFormatter));
+  // Monster UI sends `{"data":{}}` with DELETE; other clients send nothing, or a form body
+  // (curl -d): none of it is read, so none of it is refused.
+  acceptEmptyJson(app);
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, _body, done) => done(null, {}));
+  // Under /v2, a path this door serves but not with this method is Kazoo's 405 invalid_method;
+  // any other path is its 404 bad_identifier — both in the envelope, without a charset.
+  void app.register(async (scope) => {
+    scope.setNotFoundHandler((req, reply) => {
+      const path = req.url.split('?')[0]!.replace(/\/+$/, '');
+      const known = /^\/v2\/(user_auth|api_auth|accounts\/[^/]+\/(users\/[^/]+\/)?recordings(\/[^/]+)?)$/.test(path);
+      const err = known
+        ? new VaultError(ErrorCode.METHOD_NOT_ALLOWED, `${req.method} is not allowed on ${path}`)
+        : notFound(`${req.method} ${path}`);
+      return sendError(err, req, reply, kazooFormatter);
+    });
+  }, { prefix: '/v2' });
   // JSON without a charset parameter (see envelope.ts), errors included: Fastify adds one to any
   // JSON answer as it sends it, so it is taken off here, once for the whole door.
   app.addHook('onSend', async (_req, reply, payload) => {
@@ -115,13 +143,18 @@ export function kazooDoor(app: FastifyInstance, vault: Vault, throttle: LoginThr
 
   const list = async (req: FastifyRequest<{ Params: { accountId: string; userId?: string }; Querystring: Q }>, reply: FastifyReply) => {
     const p = account(req);
-    const q = req.query;
+    const q = single(req.query);
     const { from, to } = window(q);
-    const filter: RecordingFilter = { ...filters(q), createdFrom: fromGregorian(from), createdTo: fromGregorian(to) };
+    // created_to names a whole second, which it includes.
+    const filter: RecordingFilter = { ...filters(q), createdFrom: fromGregorian(from), createdTo: fromGregorian(to) + 1000 };
     if (req.params.userId) filter.user = [req.params.userId];
     const size = pageSize(q);
     const page = await vault.recordings.list(p, {
       filter, sort: { field: 'createdAt', desc: true }, pageSize: size, ...(q.start_key ? { cursor: q.start_key } : {}),
+    }).catch((err: unknown) => {
+      // The cursor is this door's start_key: a bad one is named so.
+      if (err instanceof VaultError && err.details?.field === 'cursor') throw invalid(`start_key is not valid: ${err.message}`, { field: 'start_key' });
+      throw err;
     });
     const realm = await realmOf(p.accountId);
     return sendEnvelope(req, reply, await masked(p, page.items.map((r) => renderRecording(r, realm)), page.masks), {
@@ -134,11 +167,12 @@ export function kazooDoor(app: FastifyInstance, vault: Vault, throttle: LoginThr
   app.get<{ Params: { accountId: string; recordingId: string }; Querystring: Q }>('/v2/accounts/:accountId/recordings/:recordingId', { schema: { hide: true } }, async (req, reply) => {
     const p = account(req);
     const rec = await vault.recordings.get(p, req.params.recordingId);
-    const accept = (req.query.accept ?? req.headers.accept ?? '').toLowerCase();
+    const q = single(req.query);
+    const accept = (q.accept ?? req.headers.accept ?? '').toLowerCase();
     if (!/audio\/(mpeg|mp3)|audio\/\*/.test(accept)) return sendEnvelope(req, reply, await masked(p, renderRecording(rec, await realmOf(p.accountId))));
     const file = rec.media.find((m) => m.kind === 'audio' && m.status === 'available');
     if (!file) throw new VaultError(ErrorCode.RESOURCE_NOT_FOUND, `recording ${rec.id} has no audio`);
-    const disposition = `${req.query.inline === 'true' ? 'inline' : 'attachment'}; filename="${attachmentName(rec)}"`;
+    const disposition = `${q.inline === 'true' ? 'inline' : 'attachment'}; filename="${attachmentName(rec)}"`;
     reply.header('content-disposition', disposition);
     return sendMp3(vault, p, rec.id, file, reply);
   });
@@ -146,6 +180,8 @@ export function kazooDoor(app: FastifyInstance, vault: Vault, throttle: LoginThr
   app.patch<{ Params: { accountId: string; recordingId: string }; Body: { data?: { user_metadata?: unknown } } }>('/v2/accounts/:accountId/recordings/:recordingId', { schema: { hide: true } }, async (req, reply) => {
     const p = account(req);
     const meta = req.body?.data?.user_metadata;
+    // Nothing to change (`{"data":{}}`) answers the document as it is, as crossbar does.
+    if (meta === undefined) return sendEnvelope(req, reply, await masked(p, renderRecording(await vault.recordings.get(p, req.params.recordingId), await realmOf(p.accountId))));
     if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw invalid('data.user_metadata must be an object', { field: 'user_metadata' });
     const rec = await vault.recordings.patch(p, req.params.recordingId, { userMetadata: meta as Record<string, unknown> });
     return sendEnvelope(req, reply, await masked(p, renderRecording(rec, await realmOf(p.accountId))));
