@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { invalid, unauthorized } from '../core/errors.js';
 import { ROLE_SCOPES, isScope, type Principal, type Scope, type User } from '../core/principals.js';
 import type { MetadataStore } from '../store/port.js';
-import { credentialKey, verifySecret } from './secrets.js';
+import { credentialKey, passwordEquivalentKeys, verifySecret } from './secrets.js';
 import type { SigningKeys } from './signing-keys.js';
 import { signToken, verifyToken, type TokenClaims } from './tokens.js';
 import type { Revocations } from './revocations.js';
@@ -63,7 +63,21 @@ export class AuthService {
     const user = candidates[0];
     const ok = await verifySecret(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !ok || user.disabledAt) throw unauthorized('The username or password is incorrect');
+    await this.keepCredentialKeys(user, password);
     return user;
+  }
+
+  /**
+   * Users created before password-equivalent keys were kept get them at their next password
+   * sign-in (the password is at hand only then), so Kazoo's user_auth works for them from then on.
+   */
+  private async keepCredentialKeys(user: User, password: string): Promise<void> {
+    try {
+      if (await this.store.hasCredentialKeys(user.accountId, user.id)) return;
+      await this.store.addCredentialKeys(user.accountId, user.id, await passwordEquivalentKeys(user.username, password, user.accountId));
+    } catch {
+      // Only a convenience for another door's sign-in: never a reason to refuse this one.
+    }
   }
 
   async userLogin(username: string, password: string, account?: string): Promise<IssuedToken> {
@@ -72,7 +86,8 @@ export class AuthService {
 
   /**
    * Sign-in with a password-equivalent hash (Kazoo's md5 or sha1 of "username:password") in a
-   * named account. Users created before their keys were kept cannot sign in this way.
+   * named account. Users created before their keys were kept can once they have signed in
+   * with their password (see keepCredentialKeys).
    */
   async credentialsLogin(hashHex: string, accountName: string): Promise<{ token: IssuedToken; user: User }> {
     const acc = (await this.store.findAccountByName(accountName)) ?? (await this.store.getAccount(accountName));

@@ -39,6 +39,10 @@ export interface MetadataStore {
   /** Users of any account with this username (logins that do not name the account). */
   findUsersByUsername(username: string): Promise<User[]>;
   findUserByCredentialKey(accountId: string, key: string): Promise<User | null>;
+  /** Whether the user has password-equivalent lookup keys (see auth/secrets.ts credentialKey). */
+  hasCredentialKeys(accountId: string, userId: string): Promise<boolean>;
+  /** Adds lookup keys for the user (keys already there are kept). */
+  addCredentialKeys(accountId: string, userId: string, keys: string[]): Promise<void>;
   revokeToken(jti: string, accountId: string, expiresAt: number): Promise<void>;
   /** Ids of revoked tokens that have not expired yet; expired rows are purged. */
   activeRevocations(now: number): Promise<string[]>;

@@ -129,6 +129,18 @@ export class SqlStore implements MetadataStore {
     return row ? SqlStore.user(row) : null;
   }
 
+  async hasCredentialKeys(accountId: string, userId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('user_credential_keys').select('user_id').where('account_id', '=', accountId).where('user_id', '=', userId)
+      .limit(1).executeTakeFirst();
+    return !!row;
+  }
+
+  async addCredentialKeys(accountId: string, userId: string, keys: string[]): Promise<void> {
+    if (!keys.length) return;
+    await this.db.insertInto('user_credential_keys').values(keys.map((credential_key) => ({ account_id: accountId, credential_key, user_id: userId })))
+      .onConflict((oc) => oc.columns(['account_id', 'credential_key']).doNothing()).execute();
+  }
+
   async getUser(accountId: string, id: string): Promise<User | null> {
     const row = await this.db.selectFrom('users').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
     return row ? SqlStore.user(row) : null;

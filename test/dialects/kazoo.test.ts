@@ -83,6 +83,18 @@ describe('Kazoo recordings door', () => {
     assertKazooError(await call(server, 'PUT', '/v2/user_auth', { token: null, json: { data: { credentials: md5('kim:kim password 9'), account_name: 'nope' } } }), 401);
   });
 
+  it('lets a user created before credential keys were kept sign in with user_auth once they signed in with their password', async () => {
+    await server.vault.store.createUser({
+      id: newId('usr', 10), accountId: account, username: 'old', passwordHash: await hashSecret('old password 7'), role: 'agent',
+      createdAt: new Date().toISOString(),
+    });
+    const hash = md5('old:old password 7');
+    assertKazooError(await call(server, 'PUT', '/v2/user_auth', { token: null, json: { data: { credentials: hash, account_name: accountName } } }), 401);
+    assert.equal((await call(server, 'POST', '/api/v1/auth/login', { token: null, json: { username: 'old', password: 'old password 7' } })).status, 200);
+    assertEnvelope(await call(server, 'PUT', '/v2/user_auth', { token: null, json: { data: { credentials: hash, account_name: accountName } } }), 201);
+    assertEnvelope(await call(server, 'PUT', '/v2/user_auth', { token: null, json: { data: { credentials: sha1('old:old password 7'), method: 'sha', account_name: accountName } } }), 201);
+  });
+
   it('signs in with an API key (client id and secret) through api_auth', async () => {
     const c = await server.client({});
     const res = await call(server, 'PUT', '/v2/api_auth', { token: null, json: { data: { api_key: `${c.clientId}.${c.secret}` } } });
