@@ -1,3 +1,4 @@
+import type { Principal } from '../core/principals.js';
 import type { ApiActivityEntry, AuditEntry, SystemEvent } from './model.js';
 
 /** How a log list is asked for, whatever the door: a time window, filters, one sort key, a page. */
@@ -41,6 +42,11 @@ export interface ActivityQuery extends Window {
 }
 
 export interface SystemQuery extends Window {
+  /**
+   * Only events of this account (their data names it) or of none (the server's own): what a
+   * principal without `admin` may see of the log the accounts share.
+   */
+  accountId?: string;
   logType?: string[];
   activityType?: string[];
   description?: string;
@@ -50,3 +56,6 @@ export interface SystemQuery extends Window {
 export interface LogPage<T> { items: T[]; total: number }
 
 export type { ApiActivityEntry, AuditEntry, SystemEvent };
+
+/** The system log is shared: without `admin`, a principal sees the server's own events and its account's. */
+export const systemScope = (p: Principal): { accountId?: string } => (p.scopes.has('admin') ? {} : { accountId: p.accountId });

@@ -88,6 +88,16 @@ export async function listSystem(db: LogsDb, q: SystemQuery): Promise<LogPage<Sy
     if (q.logType) and.push(eb('log_type', 'in', q.logType));
     if (q.activityType) and.push(eb('activity_type', 'in', q.activityType));
     if (q.description) and.push(contains('description', q.description));
+    if (q.accountId !== undefined) {
+      // `data` is JSON text written by JSON.stringify: an account is named as "accountId":"…".
+      const own = `%"accountId":${JSON.stringify(q.accountId).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      and.push(eb.or([
+        eb('data', 'is', null),
+        sql<SqlBool>`${sql.ref('data')} NOT LIKE '%"accountId":%'`,
+        sql<SqlBool>`${sql.ref('data')} LIKE ${'%"accountId":""%'}`,
+        sql<SqlBool>`${sql.ref('data')} LIKE ${own} ESCAPE '\\'`,
+      ]));
+    }
     return eb.and(and);
   };
   const dir = q.sort.desc ? 'desc' : 'asc';

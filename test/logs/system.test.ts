@@ -25,6 +25,23 @@ const storage = (d: Json[]) => d.filter((e) => e.alarmKey === `storage.space:${s
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 void describe('the system activity log', () => {
+  void test('without admin, logs:read shows the server\'s own events and the caller\'s account\'s, never another account\'s', async () => {
+    const reader = await server.client({ scopes: ['logs:read'] });
+    const other = await server.client({ newAccount: true });
+    server.vault.logs.system('error', 'ai', 'The transcribe job of recording rec_mine failed: x', { data: { accountId: server.accountId, jobId: 1 } });
+    server.vault.logs.system('error', 'ai', 'The transcribe job of recording rec_theirs failed: x', { data: { accountId: other.accountId, jobId: 2 } });
+    const seen = await waitFor(server, reader.token, SYSTEM, { systemActivityType: 'ai' }, (d) => d.length >= 1, 'the own-account event');
+    assert.deepEqual(seen.map((e) => e.description), ['The transcribe job of recording rec_mine failed: x']);
+    const started = await list(server, reader.token, SYSTEM, { description: 'started' });
+    assert.equal(started.total, 1, "the server's own events are shown");
+    const all = await list(server, admin, SYSTEM, { systemActivityType: 'ai' });
+    assert.equal(all.total, 2, 'admin sees every account\'s');
+    const insights = await call(server, 'GET', '/api/integration/v1/systemActivityLogs?filter=(systemActivityType=ai)', { token: reader.token });
+    assert.equal(insights.status, 200, insights.bytes.toString());
+    assert.deepEqual(insights.json.data.map((e: Json) => e.description), ['The transcribe job of recording rec_mine failed: x']);
+    assert.equal((await call(server, 'GET', SYSTEM, { token: other.token })).status, 403, 'without logs:read');
+  });
+
   void test('start-up is an info event naming the address and the configuration, without secrets', async () => {
     const [e] = await waitFor(server, admin, SYSTEM, { description: 'started' }, (d) => d.length === 1, 'the start-up event');
     assert.equal(e.logType, 'info');
@@ -75,9 +92,9 @@ void describe('the system activity log', () => {
     assert.equal(e.data.keyId, keyId);
   });
 
-  void test('the system log needs the admin scope, and admins of every account see it', async () => {
-    const reader = await server.client({ scopes: ['logs:read'] });
-    const res = await call(server, 'GET', SYSTEM, { token: reader.token });
+  void test('the system log needs logs:read, and admins of every account see all of it', async () => {
+    const none = await server.client({ scopes: ['recordings:read'] });
+    const res = await call(server, 'GET', SYSTEM, { token: none.token });
     assert.equal(res.status, 403);
     const elsewhere = await server.client({ newAccount: true, scopes: ['admin'] });
     const page = await list(server, elsewhere.token, SYSTEM, { description: 'started' });

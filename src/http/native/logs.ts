@@ -7,7 +7,7 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../core/query.js';
 import {
   AUDIT_ACTIONS, AUDIT_ITEMS, AUDIT_OUTCOMES, HTTP_METHODS, LOG_TYPES, PRINCIPAL_KINDS, SYSTEM_ACTIVITY_TYPES,
 } from '../../audit/model.js';
-import { ACTIVITY_SORT, AUDIT_SORT, SYSTEM_SORT } from '../../audit/query.js';
+import { ACTIVITY_SORT, AUDIT_SORT, SYSTEM_SORT, systemScope } from '../../audit/query.js';
 import { principalOf } from '../auth.js';
 import { ErrorSchema } from './schemas.js';
 import { parseIsoTime } from '../time.js';
@@ -171,16 +171,16 @@ export function logRoutes(app: FastifyInstance, vault: Vault): void {
 
   app.get<{ Querystring: Static<typeof SystemParams> }>('/system-activity-logs', {
     schema: {
-      tags: ['logs'], summary: 'The system activity log, shared by all accounts (scope admin)', security: [{ bearer: [] }],
+      tags: ['logs'], summary: 'The system activity log, shared by all accounts (scope logs:read: the server\'s own events and those of the caller\'s account; admin: all)', security: [{ bearer: [] }],
       querystring: SystemParams, response: { 200: Page(SystemEntrySchema), ...errors },
     },
   }, async (req) => {
-    needs(principalOf(req), 'admin');
+    const p = needs(principalOf(req), 'logs:read');
     const q = req.query;
     const w = window(q, SYSTEM_SORT);
     await vault.logs.flush();
     const page = await vault.logs.listSystem({
-      ...w,
+      ...w, ...systemScope(p),
       ...opt('logType', values('logType', q.logType, LOG_TYPES)),
       ...opt('activityType', values('systemActivityType', q.systemActivityType, SYSTEM_ACTIVITY_TYPES)),
       ...opt('description', q.description),
