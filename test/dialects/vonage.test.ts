@@ -167,6 +167,12 @@ describe('Vonage call recording door', () => {
       assert.equal(one.status, 200);
       assertRecordingShape(one.json);
       assert.deepEqual([one.json.call_direction, one.json.extensions, one.json.duration], ['OUTBOUND', [201], 5000]);
+      // U named without its domain: the list finds the user's recordings by UPN name, and so does the get.
+      const byName = (await vg('POST', '/api/v1/recordings', 'ada', { startTime: '2019-01-03T00:00:00Z', profileType: 'saveOnDemand', called: { upn: 'amy@acme.test' } })).json;
+      const named = await vg('GET', `${BASE}/accounts/self/users/amy/call_recordings`);
+      assert.ok(named.json._embedded.recordings.some((r: { id: number }) => r.id === byName.numericId));
+      assert.equal((await vg('GET', `${BASE}/accounts/self/users/amy/call_recordings/${byName.numericId}`)).status, 200);
+      assert.equal((await vg('DELETE', `${BASE}/accounts/self/users/amy/call_recordings/${byName.numericId}`)).status, 204);
       // Company and on-demand recordings are apart: neither is found through the other's path.
       assertVonageError(await vg('GET', `${BASE}/accounts/self/company_call_recordings/${onDemand.id}`), 404);
       assertVonageError(await vg('GET', `${BASE}/accounts/self/users/${users.amy}/call_recordings/${example.id}`), 404);

@@ -29,7 +29,10 @@ const isOnDemand = (rec: Recording) => (ON_DEMAND as readonly string[]).includes
 /** Whether the user (id or upn) took part in, or owns, the recording: an on-demand recording belongs to its user. */
 function belongsTo(rec: Recording, user: string): boolean {
   if (rec.ownerId === user) return true;
-  return partiesOf(rec).some(({ party }) => party.id === user || (!!party.upn && party.upn.toLowerCase() === user.toLowerCase()));
+  const u = user.toLowerCase();
+  // As the list finds them: by id, by UPN, or by a UPN's name when U has no domain.
+  const byUpn = (upn: string) => upn === u || (!u.includes('@') && upn.startsWith(`${u}@`));
+  return partiesOf(rec).some(({ party }) => party.id === user || (!!party.upn && byUpn(party.upn.toLowerCase())));
 }
 
 /**
