@@ -58,7 +58,7 @@ describe('Kazoo recordings door', () => {
     token = auth.json.auth_token;
     assert.equal(auth.json.data.account_id, account);
     assert.equal(auth.json.data.owner_id, userId);
-    for (let i = 0; i < 120; i++) {
+    for (let i = 0; i < 280; i++) {
       const res = await call(server, 'POST', '/api/v1/recordings', {
         json: {
           startTime: new Date(Date.UTC(2026, 10, 1) + i * 60_000).toISOString(), durationMs: 30_000 + i, callDirection: i % 2 ? 'incoming' : 'outgoing',
@@ -108,7 +108,7 @@ describe('Kazoo recordings door', () => {
   it('pages through the account\'s recordings by start_key, each exactly once, newest first', async () => {
     const seen: string[] = [];
     let key: string | undefined;
-    for (let n = 0; n < 20; n++) {
+    for (let n = 0; n < 40; n++) {
       const res = await kz('GET', `/v2/accounts/${account}/recordings?page_size=25${key ? `&start_key=${encodeURIComponent(key)}` : ''}`);
       assertEnvelope(res);
       assert.ok(Array.isArray(res.json.data));
@@ -116,8 +116,9 @@ describe('Kazoo recordings door', () => {
       key = res.json.next_start_key;
       if (!key) break;
     }
-    assert.equal(seen.length, 121);
-    assert.equal(new Set(seen).size, 121);
+    assert.equal(seen.length, 281);
+    assert.equal(new Set(seen).size, 281);
+    assert.deepEqual(new Set(seen), new Set([...ids, withAudio]));
     assert.equal(seen[0], withAudio);
   });
 
@@ -140,7 +141,7 @@ describe('Kazoo recordings door', () => {
   it('lists a user\'s recordings and filters by the Gregorian creation window', async () => {
     const mine = await kz('GET', `/v2/accounts/${account}/users/${userId}/recordings?page_size=100`);
     assertEnvelope(mine);
-    assert.equal(mine.json.data.length, 30);
+    assert.equal(mine.json.data.length, 70);
     const now = Math.floor(Date.now() / 1000) + GREGORIAN;
     assert.equal((await kz('GET', `/v2/accounts/${account}/recordings?created_from=${now - 3600}&created_to=${now + 60}&page_size=1`)).json.data.length, 1);
     assert.equal((await kz('GET', `/v2/accounts/${account}/recordings?created_from=${now - 86_400 * 40}&created_to=${now - 86_400 * 35}`)).json.data.length, 0);
@@ -159,8 +160,18 @@ describe('Kazoo recordings door', () => {
     assert.equal((await kz('GET', `/v2/accounts/${account}/recordings?filter_callee_id_number=4477`)).json.data.length, 0);
     assert.deepEqual((await kz('GET', `/v2/accounts/${account}/recordings?filter_callee_id_number=15557000001`)).json.data.map((r: { id: string }) => r.id), [fresh.id]);
     assert.equal((await kz('DELETE', `/v2/accounts/${account}/recordings/${fresh.id}`)).status, 200);
-    assert.equal((await kz('GET', `/v2/accounts/${account}/recordings?filter_direction=outbound&page_size=100`)).json.data.length, 60);
-    assert.equal((await kz('GET', `/v2/accounts/${account}/recordings?filter_direction=inbound&page_size=100`)).json.data.length, 61);
+    const count = async (qs: string) => {
+      let n = 0;
+      let key: string | undefined;
+      do {
+        const res = await kz('GET', `/v2/accounts/${account}/recordings?${qs}&page_size=100${key ? `&start_key=${encodeURIComponent(key)}` : ''}`);
+        n += res.json.data.length;
+        key = res.json.next_start_key;
+      } while (key);
+      return n;
+    };
+    assert.equal(await count('filter_direction=outbound'), 140);
+    assert.equal(await count('filter_direction=inbound'), 141);
   });
 
   it('serves the audio as MP3 for Accept: audio/mpeg or ?accept=audio/mpeg, inline on request', async () => {
