@@ -40,10 +40,33 @@ export class ZipWriter {
   private readonly entries: Entry[] = [];
   private offset = 0;
 
+  constructor() {
+    // A closed stream's error reaches the writer through its failing writes (throwIfClosed) and
+    // the reader through its own listeners; it must not also crash the process when neither listens.
+    this.stream.on('error', () => undefined);
+  }
+
   private async write(chunk: Buffer): Promise<void> {
     if (this.offset + chunk.length > ZIP_MAX_BYTES) throw new ZipLimitError('the archive would be larger than 4 GiB');
+    // The reader gave up (sealing failed, the job was stopped): nothing will ever drain.
+    this.throwIfClosed();
     this.offset += chunk.length;
-    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+    if (this.stream.write(chunk)) return;
+    // Wait for the reader, or for the stream to close without it (a 'drain' that never comes).
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.stream.off('drain', done).off('close', done).off('error', done);
+        resolve();
+      };
+      this.stream.on('drain', done).on('close', done).on('error', done);
+    });
+    this.throwIfClosed();
+  }
+
+  /** Fails with why the stream closed (the sealing error given to abort), if it did. */
+  private throwIfClosed(): void {
+    if (!this.stream.destroyed) return;
+    throw this.stream.errored ?? new Error('the archive stream was closed before the archive was finished');
   }
 
   addBuffer(name: string, data: Buffer | string, at = new Date()): Promise<void> {
@@ -52,6 +75,16 @@ export class ZipWriter {
   }
 
   async addStream(name: string, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array> | NodeJS.ReadableStream, at = new Date()): Promise<void> {
+    try {
+      await this.addEntry(name, source, at);
+    } catch (err) {
+      // Whatever failed, stop reading the source (an open media stream holds a file).
+      (source as { destroy?: (e?: Error) => void }).destroy?.();
+      throw err;
+    }
+  }
+
+  private async addEntry(name: string, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array> | NodeJS.ReadableStream, at: Date): Promise<void> {
     if (this.entries.length >= ZIP_MAX_ENTRIES) throw new ZipLimitError('the archive would hold more than 65,535 files');
     const nameBuf = Buffer.from(name, 'utf8');
     const { time, date } = dosTime(at);
@@ -88,8 +121,6 @@ export class ZipWriter {
       }
       await pump;
     } catch (err) {
-      // Stop reading the source too (an open media stream holds a file).
-      (source as { destroy?: (e?: Error) => void }).destroy?.();
       deflate.destroy();
       throw err;
     }

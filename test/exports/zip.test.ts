@@ -44,4 +44,15 @@ describe('the streaming ZIP writer', () => {
     zip.abort(new Error('stopped'));
     await assert.rejects(bytes, /stopped/);
   });
+
+  it('fails instead of waiting forever when the reader goes away mid-archive, and closes the source it was reading', async () => {
+    const zip = new ZipWriter();
+    // Nobody reads: the writer fills the stream's buffer and waits; then the stream is destroyed.
+    const source = Readable.from([randomBytes(4 << 20)]);
+    const adding = zip.addStream('big.bin', source);
+    setTimeout(() => zip.stream.destroy(), 50);
+    await assert.rejects(adding, /closed before the archive was finished/);
+    assert.ok(source.destroyed, 'the source is not left open');
+    await assert.rejects(zip.addBuffer('more.txt', 'x'), /closed before the archive was finished/);
+  });
 });
