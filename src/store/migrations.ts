@@ -136,16 +136,19 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       },
     },
     '0009_queue': {
-      async up(db: Kysely<unknown>) {
-        // The call queue's name, lower-cased, for the Interaction Insights `q=` filter; filled from the documents.
+      up: (db: Kysely<unknown>) => atomically(db, async (db) => {
+        // The call queue's name, lower-cased, for the Interaction Insights `q=` filter. Filled from
+        // the documents here, lower-cased as new rows are (JS, not SQL's ASCII-only lower()).
         await sql.raw('ALTER TABLE recordings ADD COLUMN queue_lc TEXT').execute(db);
-        const queue = dialect === 'sqlite' ? "json_extract(doc, '$.queueName')" : "(doc::jsonb ->> 'queueName')";
-        await sql.raw(`UPDATE recordings SET queue_lc = lower(${queue}) WHERE ${queue} IS NOT NULL`).execute(db);
+        await eachRecording(db, `doc LIKE '%"queueName"%'`, async (r) => {
+          const queue = (JSON.parse(r.doc) as { queueName?: unknown }).queueName;
+          if (typeof queue === 'string') await sql`UPDATE recordings SET queue_lc = ${queue.toLowerCase()} WHERE seq = ${r.seq}`.execute(db);
+        });
         await sql.raw('CREATE INDEX recordings_queue ON recordings (account_id, queue_lc) WHERE queue_lc IS NOT NULL').execute(db);
-      },
+      }),
     },
     '0010_exports': {
-      async up(db: Kysely<unknown>) {
+      up: (db: Kysely<unknown>) => atomically(db, async (db) => {
         // Export bundles (a ZIP per job, sealed like media): who asked, with which view of the
         // vault (principal), the recordings chosen when asked, progress, and the sealed blob.
         await sql.raw(`CREATE TABLE exports (id TEXT PRIMARY KEY, account_id TEXT NOT NULL, created_by TEXT NOT NULL, kind TEXT NOT NULL,
@@ -154,33 +157,46 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           wrapped_key TEXT, key_id TEXT, created_at ${bigint} NOT NULL, updated_at ${bigint} NOT NULL, valid_until ${bigint})`).execute(db);
         await sql.raw('CREATE INDEX exports_creator ON exports (account_id, created_by, created_at)').execute(db);
         await sql.raw('CREATE INDEX exports_valid_until ON exports (valid_until) WHERE valid_until IS NOT NULL').execute(db);
-      },
+      }),
     },
     '0011_user_data': {
-      async up(db: Kysely<unknown>) {
+      up: (db: Kysely<unknown>) => atomically(db, async (db) => {
         // The values of each recording's user data, for the Genesys door's userData search.
         await sql.raw(`CREATE TABLE recording_user_data (recording_seq ${bigint} NOT NULL REFERENCES recordings(seq) ON DELETE CASCADE,
           account_id TEXT NOT NULL, value_lc TEXT NOT NULL)`).execute(db);
         await sql.raw('CREATE INDEX user_data_recording ON recording_user_data (recording_seq)').execute(db);
         await sql.raw('CREATE INDEX user_data_value ON recording_user_data (account_id, value_lc)').execute(db);
         // Recordings stored before this migration get their rows now.
-        let after = 0;
-        for (;;) {
-          const { rows } = await sql<{ seq: number; account_id: string; doc: string }>`SELECT seq, account_id, doc FROM recordings
-            WHERE deleted_at IS NULL AND seq > ${after} ORDER BY seq LIMIT 500`.execute(db);
-          if (!rows.length) break;
-          for (const r of rows) {
-            const doc = JSON.parse(r.doc) as { userMetadata?: Record<string, unknown> };
-            const values = userDataRows({ accountId: r.account_id, userMetadata: doc.userMetadata ?? {} }, Number(r.seq));
-            for (const v of values) {
-              await sql`INSERT INTO recording_user_data (recording_seq, account_id, value_lc) VALUES (${v.recording_seq}, ${v.account_id}, ${v.value_lc})`.execute(db);
-            }
+        await eachRecording(db, 'deleted_at IS NULL', async (r) => {
+          const doc = JSON.parse(r.doc) as { userMetadata?: Record<string, unknown> };
+          for (const v of userDataRows({ accountId: r.account_id, userMetadata: doc.userMetadata ?? {} }, Number(r.seq))) {
+            await sql`INSERT INTO recording_user_data (recording_seq, account_id, value_lc) VALUES (${v.recording_seq}, ${v.account_id}, ${v.value_lc})`.execute(db);
           }
-          after = Number(rows[rows.length - 1]!.seq);
-        }
-      },
+        });
+      }),
     },
   };
+
+  /**
+   * A migration as one transaction, so a crash half-way leaves the database as it was and the
+   * migration runs again whole. Kysely wraps migrations itself where DDL is transactional by its
+   * reckoning (PostgreSQL); SQLite's DDL is transactional too, but is not wrapped: it is here.
+   */
+  function atomically(db: Kysely<unknown>, body: (db: Kysely<unknown>) => Promise<void>): Promise<void> {
+    return dialect === 'sqlite' ? db.transaction().execute(body) : body(db);
+  }
+}
+
+/** Every recording matching `where` (a fixed SQL condition), in seq order, 500 rows at a time. */
+async function eachRecording(db: Kysely<unknown>, where: string, each: (r: { seq: number; account_id: string; doc: string }) => Promise<void>): Promise<void> {
+  let after = 0;
+  for (;;) {
+    const { rows } = await sql<{ seq: number; account_id: string; doc: string }>`SELECT seq, account_id, doc FROM recordings
+      WHERE ${sql.raw(where)} AND seq > ${after} ORDER BY seq LIMIT 500`.execute(db);
+    if (!rows.length) return;
+    for (const r of rows) await each(r);
+    after = Number(rows[rows.length - 1]!.seq);
+  }
 }
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -24,6 +24,7 @@ describe('migration 0009_queue', () => {
       const by = { kind: 'client' as const, id: 'cli_q', accountId: 'acc_q', scopes: new Set<never>() };
       await store.insertRecording(newRecording('acc_q', { startTime: '2015-01-01T00:00:00Z', queueName: 'Billing Queue' }, [], by, new Date().toISOString()), []);
       await store.insertRecording(newRecording('acc_q', { startTime: '2015-01-02T00:00:00Z' }, [], by, new Date().toISOString()), []);
+      await store.insertRecording(newRecording('acc_q', { startTime: '2015-01-03T00:00:00Z', queueName: 'Équipe Nord' }, [], by, new Date().toISOString()), []);
       // As before the migration: no column. Then the migration itself runs over them.
       await sql`DROP INDEX recordings_queue`.execute(store.db);
       await sql`ALTER TABLE recordings DROP COLUMN queue_lc`.execute(store.db);
@@ -33,6 +34,7 @@ describe('migration 0009_queue', () => {
       assert.equal(await found('billing queue'), 1);
       assert.equal(await found('BILLING QUEUE'), 1);
       assert.equal(await found('other'), 0);
+      assert.equal(await found('équipe nord'), 1, 'lower-cased beyond ASCII, as new rows are');
     } finally {
       await store.close();
     }
