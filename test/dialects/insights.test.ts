@@ -262,6 +262,9 @@ describe('Interaction Insights door', () => {
       const list = await call(server, 'GET', `${long}/recordings?pageSize=2&sort=startTime`);
       assertPages(list, 1, 2);
       assert.ok(list.json.pages.nextPage.includes(`${long}/recordings?`), list.json.pages.nextPage);
+      const viaQuery = await call(server, 'GET', `${API}/recordings?pageSize=2&auth_token=${encodeURIComponent(server.token)}`, { token: null });
+      assert.equal(viaQuery.status, 200, viaQuery.bytes.toString());
+      assert.ok(viaQuery.json.pages.nextPage && !viaQuery.json.pages.nextPage.includes('auth_token'), 'no token in page links');
       assert.equal(list.json.data[0].id, bulk[0]);
       const one = await call(server, 'GET', `${long}/recordings/${full}`);
       assert.equal(one.json[0].id, full);

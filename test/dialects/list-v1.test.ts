@@ -121,6 +121,7 @@ describe('recordings list v1 door', () => {
     assert.equal(await total('tel=%2B15550000007&tel=15550000008'), 2);
     const complaint = (await get('quantity=1&from=0&startdate=2026-01-01T00:00:00Z&enddate=2026-01-01T00:30:00Z')).json.recordings[0].tags[0];
     assert.equal(await total(`tagids=${complaint.id.toUpperCase()}`), 43);
+    assert.equal(await total(`tagids=${complaint.id}&tagids=1efc024d-5c55-456b-9e91-26cd3f57e689`), 43, 'tagids repeated');
   });
 
   it('filters by date range, phone number, sentiment, tag id, words and notes words', async () => {

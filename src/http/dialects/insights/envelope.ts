@@ -16,6 +16,8 @@ function pageUrl(req: FastifyRequest, page: number): string {
   const query = q < 0 ? '' : req.url.slice(q + 1);
   const params = new URLSearchParams(query);
   params.set('page', String(page));
+  // A token given in the query is not written into answers (where proxies and logs keep it).
+  params.delete('auth_token');
   return `${req.protocol}://${req.host}${path}?${params.toString()}`;
 }
 

@@ -49,7 +49,8 @@ export function listV1Door(app: FastifyInstance, vault: Vault): void {
     },
   }, async (req) => {
     const p = principalOf(req);
-    const wantsTags = typeof req.query.tagids === 'string' && req.query.tagids.trim() !== '';
+    const tagids = req.query.tagids;
+    const wantsTags = (Array.isArray(tagids) ? tagids.join('') : tagids ?? '').trim() !== '';
     const names = wantsTags ? await vault.store.tagNames(p.accountId) : [];
     const q = toQuery(req.query, p, (ids) => {
       const wanted = new Set(ids.map((id) => id.toLowerCase()));

@@ -98,6 +98,8 @@ export function halPage<T>(name: string, items: T[], at: { url: string; page: nu
   const href = (page: number) => {
     const u = new URL(at.url);
     u.searchParams.set('page', String(page));
+    // A token given in the query is not written into answers (where proxies and logs keep it).
+    u.searchParams.delete('auth_token');
     return { href: u.toString() };
   };
   return {
