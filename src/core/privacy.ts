@@ -62,6 +62,12 @@ export function maskDeep<T>(value: T, masks: Set<string>, path = ''): T {
 /** A search on a masked field (details.masked, so a door can tell it from a missing permission). */
 const forbidden = (message: string) => new VaultError(ErrorCode.INSUFFICIENT_PERMISSIONS, message, { details: { masked: true } });
 
+/** Names of party fields (native and the doors'): a mask naming none of these may be a user-data key. */
+const PARTY_FIELDS = new Set([
+  'id', 'upn', 'displayName', 'phoneNumber', 'sipUri', 'extension', 'oid', 'kind', 'userName', 'username', 'firstName', 'lastName',
+  'callerPhoneNumber', 'dialedPhoneNumber', 'ani', 'dnis', 'agentId', 'recordDN', 'caller_id', 'cnam', 'fullName', 'azureOid', 'userGlobalId',
+]);
+
 /** Native filters that search masked fields: refused, so a search cannot reveal a mask. */
 export function assertSearchAllowed(filter: RecordingFilter, masks: Set<string>, self: string[] = []): void {
   const phone = ['phoneNumber', 'calling.phoneNumber', 'called.phoneNumber'].some((m) => masks.has(m));
@@ -73,10 +79,17 @@ export function assertSearchAllowed(filter: RecordingFilter, masks: Set<string>,
   if (others.length && user) throw forbidden("searching by 'user' is not allowed: user names are masked for your role");
   if (filter.extension?.length && masks.has('extension')) throw forbidden("searching by 'extension' is not allowed: extensions are masked for your role");
   if (filter.names?.length && user) throw forbidden("searching by user name is not allowed: user names are masked for your role");
-  if (filter.userData?.length && masks.has('userData')) throw forbidden("searching by user data is not allowed: user data is masked for your role");
+  // Masks also name user-data keys (`GSIP_RECORD`): any mask that is not a party field may be one,
+  // and a search over user-data values would confirm a masked value.
+  if (filter.userData?.length && (masks.has('userData') || [...masks].some((m) => !m.includes('.') && !PARTY_FIELDS.has(m)))) {
+    throw forbidden("searching by user data is not allowed: user data is masked for your role");
+  }
+  if (filter.queueName?.length && masks.has('queueName')) throw forbidden("searching by queue is not allowed: queue names are masked for your role");
+  // Doors show a party without a phone number by its extension, and these filters match it there.
+  const number = phone || masks.has('extension');
   for (const pf of filter.parties ?? []) {
-    if (((pf.phone?.length || pf.phonePattern?.length || pf.number?.length) && phone) || ((pf.user?.length || pf.name?.length) && user)
-      || (pf.any?.length && (phone || user))) {
+    if (((pf.phone?.length && phone) || ((pf.phonePattern?.length || pf.number?.length) && number)) || ((pf.user?.length || pf.name?.length) && user)
+      || (pf.any?.length && (number || user))) {
       throw forbidden('searching by a masked party field is not allowed for your role');
     }
   }

@@ -138,6 +138,25 @@ describe('the same recording through every door', () => {
     // The administrator sees everything, in every door.
     assert.equal((await call(server, 'GET', `/v2/accounts/${server.accountId}/recordings/${rid}`, { token: null, headers: { 'x-auth-token': ada } })).json.data.caller_id_number, '+15551230009');
     assert.equal((await call(server, 'GET', `/api/v2/recordings/${rid}`, { token: null, headers: { authorization: basic('ada') } })).json.callerPhoneNumber, '+15551230009');
+    // A search cannot confirm a masked value: a masked user-data key refuses userData searches,
+    // masked numbers refuse number searches in every door (403 in each door's body).
+    const basicSue = { token: null, headers: { authorization: basic('sue') } };
+    assert.equal((await call(server, 'GET', '/api/v2/recordings?userData=ON', basicSue)).status, 403);
+    assert.equal((await call(server, 'GET', '/api/v2/recordings?callerPhoneNumber=1555*', basicSue)).status, 403);
+    assert.equal((await call(server, 'GET', `/v2/accounts/${server.accountId}/recordings?filter_caller_id_number=15551230009`, { token: null, headers: { 'x-auth-token': sue } })).status, 403);
+    assert.equal((await call(server, 'GET', '/t/vbc.prod/call_recording/api/accounts/self/company_call_recordings?caller_id=15551230009', { token: sue })).status, 403);
+    assert.equal((await call(server, 'GET', '/api/integration/v1/recordings?filter=(calling=15551230009)', { token: sue })).status, 403);
+    // Masking extensions hides the number fields too, which show a party's extension when it has no number.
+    assert.equal((await call(server, 'PUT', '/api/v1/settings/privacy', { token: ada, json: { agentFields: ['extension'], customerFields: [] } })).status, 200);
+    const ext = (await call(server, 'POST', '/api/v1/recordings', { token: ada, json: { startTime: '2026-05-04T12:00:00Z', accessGroups: [{ id: 'g1' }], calling: { extension: '4711' }, called: { extension: '4712' } } })).json;
+    const g = (await call(server, 'GET', `/api/v2/recordings/${ext.id}`, basicSue)).json;
+    const k = (await call(server, 'GET', `/v2/accounts/${server.accountId}/recordings/${ext.id}`, { token: null, headers: { 'x-auth-token': sue } })).json.data;
+    const v = (await call(server, 'GET', `/t/vbc.prod/call_recording/api/accounts/self/company_call_recordings/${ext.numericId}`, { token: sue })).json;
+    const l = (await call(server, 'GET', '/v1/recordings?quantity=1&from=0', { token: sue })).json.recordings[0];
+    assert.equal(l.id, ext.id);
+    assert.deepEqual([g.callerPhoneNumber, g.dialedPhoneNumber, k.caller_id_number, k.callee_id_number, v.caller_id, v.dnis, l.from.phoneNumber, l.to.phoneNumber],
+      [M, M, M, M, M, M, M, M]);
+    for (const doc of [g, k, v, l]) assert.ok(!JSON.stringify(doc).includes('4711'), `the extension shows nowhere: ${JSON.stringify(doc).slice(0, 200)}`);
     assert.equal((await call(server, 'DELETE', '/api/v1/settings/privacy', { token: ada })).status, 200);
   });
 });

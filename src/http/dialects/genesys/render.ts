@@ -185,5 +185,9 @@ export function doorMasks(masks: Set<string>): Set<string> {
   add(['upn'], ['userName', 'username']);
   add(['displayName'], ['firstName', 'lastName', 'userName']);
   add(['extension'], ['agentId', 'recordDN']);
+  // A party without a phone number shows its extension in the number fields.
+  add(['extension'], ['callerPhoneNumber', 'ani', 'dialedPhoneNumber', 'dnis']);
+  // eventHistory contacts carry each party's number under `phoneNumber`: any masked number hides them all.
+  add(['calling.phoneNumber', 'called.phoneNumber', 'callerPhoneNumber', 'dialedPhoneNumber', 'ani', 'dnis', 'extension'], ['phoneNumber']);
   return out;
 }

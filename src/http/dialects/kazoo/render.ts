@@ -58,5 +58,7 @@ export function kazooMasks(masks: Set<string>): Set<string> {
   add([...names, 'calling.displayName'], ['caller_id_name']);
   add([...names, 'called.displayName'], ['callee_id_name']);
   add(['upn', 'userName', 'username', 'extension'], ['from', 'to', 'request']);
+  // A party without a phone number shows its extension as its number (and name).
+  add(['extension'], ['caller_id_number', 'callee_id_number', 'caller_id_name', 'callee_id_name']);
   return out;
 }

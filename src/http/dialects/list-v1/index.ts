@@ -26,6 +26,8 @@ function doorMasks(masks: Set<string>): Set<string> {
   if (['displayName', 'userName', 'username', 'firstName', 'lastName', 'fullName'].some((m) => masks.has(m))) out.add('fullName');
   if (['callerPhoneNumber', 'ani', 'calling.phoneNumber'].some((m) => masks.has(m))) out.add('from.phoneNumber');
   if (['dialedPhoneNumber', 'dnis', 'called.phoneNumber'].some((m) => masks.has(m))) out.add('to.phoneNumber');
+  // A party without a phone number shows its extension as its number.
+  if (masks.has('extension')) for (const n of ['from.phoneNumber', 'to.phoneNumber']) out.add(n);
   return out;
 }
 

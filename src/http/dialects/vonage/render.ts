@@ -30,7 +30,8 @@ export function doorMasks(masks: Set<string>): Set<string> {
   if (['phoneNumber', 'callerPhoneNumber', 'ani', 'calling.phoneNumber'].some((m) => masks.has(m))) out.add('caller_id');
   if (['phoneNumber', 'dialedPhoneNumber', 'dnis', 'called.phoneNumber'].some((m) => masks.has(m))) out.add('dnis');
   if (['displayName', 'userName', 'username', 'firstName', 'lastName'].some((m) => masks.has(m))) out.add('cnam');
-  if (masks.has('extension')) out.add('extensions');
+  // A party without a phone number shows its extension as its number.
+  if (masks.has('extension')) for (const n of ['extensions', 'caller_id', 'dnis']) out.add(n);
   return out;
 }
 
