@@ -112,16 +112,22 @@ export async function openVault(config: Config, log: Log): Promise<Vault> {
     },
     jobsOf: (accountId, recordingId) => jobs.store.forRecording(accountId, recordingId, 20),
   }, config.readOnly);
+  const late: { exports?: ExportService } = {}; // the export service is made from the recording service, below
   const recordings = new RecordingService(store, {
     async erase(s) {
       await intake.discard(s.map((x) => x.blobKey));
       await jobs.enqueue({ accountId: '', kind: 'terms', payload: {}, dedupeKey: 'terms', runAt: Date.now() + PRUNE_TERMS_AFTER_MS }).catch(() => undefined);
     },
+    deleted: async (accountId, recordingId) => late.exports?.recordingDeleted(accountId, recordingId),
   }, config.limits.exactCountCap,
   (a, r) => enqueue(a, r, 'index'), config.readOnly);
   const exports = new ExportService(exportStore, recordings, sealed, {
     start: (accountId, exportId) => jobs.enqueue({ accountId, kind: 'export', payload: { exportId } }).then(() => undefined),
   }, DEFAULT_EXPORT_LIMITS, config.readOnly);
+  late.exports = exports;
+  // Bundles past their time are erased within the hour even when no export or deletion happens.
+  const exportSweep = setInterval(() => void exports.sweep().catch(() => undefined), 3_600_000);
+  exportSweep.unref();
   return {
     config, store, blobs, keys, sealed, tools, intake, signingKeys, logs, artifacts, jobs, runner, transcripts, recordings, exports,
     ingest: new IngestService(store, intake, config.limits.maxMediaPerUpload, (a, r) => enqueue(a, r, 'media'), config.readOnly),
@@ -129,6 +135,7 @@ export async function openVault(config: Config, log: Log): Promise<Vault> {
     settings: new SettingsService(store, config.readOnly),
     auth: new AuthService(store, signingKeys, config.auth.tokenTtlSeconds, revocations),
     async close() {
+      clearInterval(exportSweep);
       await runner.stop().catch(() => undefined);
       await janitor.stop().catch(() => undefined);
       revocations.stop();

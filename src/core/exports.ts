@@ -121,6 +121,24 @@ export class ExportService {
     return job.status === 'complete' && job.validUntil && Date.parse(job.validUntil) <= Date.now() ? { ...job, status: 'expired' } : job;
   }
 
+  /**
+   * A recording (or its media) was deleted: bundles holding a copy are taken back now and their
+   * blobs erased, rather than at their next download or when they expire. Bundles past their
+   * time go at the same moment.
+   */
+  async recordingDeleted(accountId: string, recordingId: string): Promise<void> {
+    for (const id of await this.store.holding(accountId, recordingId)) {
+      const withdrawn = await this.store.withdraw(accountId, id, 'a recording in it was deleted since it was made');
+      if (withdrawn) await this.reader.delete(withdrawn.blobKey).catch(() => undefined);
+    }
+    await this.sweep();
+  }
+
+  /** Marks finished bundles past their time expired and erases their blobs. */
+  async sweep(now = Date.now()): Promise<void> {
+    for (const s of await this.store.expire(now)) await this.reader.delete(s.blobKey).catch(() => undefined);
+  }
+
   /** The caller's export jobs of these kinds, newest first. */
   async list(p: Principal, kinds: readonly ExportKind[], opts: { status?: string; offset: number; limit: number }): Promise<{ items: ExportJob[]; total: number }> {
     if (opts.status !== undefined && !(EXPORT_STATUSES as readonly string[]).includes(opts.status)) {

@@ -10,7 +10,11 @@ import { canSee, restrict, viewerOf } from './access.js';
 import { assertSearchAllowed, masksFor, nativeMasks, privacyOf } from './privacy.js';
 
 /** Removes stored media bytes; the core does not care how (sealed blobs implement it). */
-export interface MediaEraser { erase(secrets: MediaSecret[]): Promise<void> }
+export interface MediaEraser {
+  erase(secrets: MediaSecret[]): Promise<void>;
+  /** After a recording (or its media) is deleted and erased: copies elsewhere (export bundles) go too. */
+  deleted?(accountId: string, recordingId: string): Promise<void>;
+}
 
 export function requireScope(p: Principal, scope: Scope): void {
   if (!p.scopes.has(scope) && !p.scopes.has('admin')) throw forbidden(`this action needs the '${scope}' scope`);
@@ -229,6 +233,8 @@ export class RecordingService {
       }
       if (secrets === null) continue;
       await this.eraser.erase(secrets);
+      // A copy that stays is only withdrawn later (at its download, or when it expires): never fatal here.
+      await this.eraser.deleted?.(p.accountId, id).catch(() => undefined);
       return rec;
     }
     throw conflict('the recording is being changed by someone else; try again');

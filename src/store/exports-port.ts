@@ -22,6 +22,8 @@ export interface ExportStore {
    * already finished (the blob is then the caller's to remove).
    */
   complete(id: string, secret: MediaSecret, validUntil: number, included: string[]): Promise<boolean>;
+  /** Ids of the account's finished bundles that hold this recording. */
+  holding(accountId: string, recordingId: string): Promise<string[]>;
   /** Whether every recording the bundle holds is still live with its media (none deleted since). */
   stillHeld(accountId: string, id: string): Promise<boolean>;
   /** Takes a bundle back (a recording in it was deleted): expired, key forgotten; its secret to erase, or null. */

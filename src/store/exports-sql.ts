@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { ExportJob, ExportKind, ExportStatus, PrincipalSnapshot } from '../core/exports.js';
 import type { ExportStore, ExportWork } from './exports-port.js';
 import type { MediaSecret } from './port.js';
@@ -90,6 +90,14 @@ export class SqlExportStore implements ExportStore {
       if (Number(n.n) !== chunk.length) return false;
     }
     return true;
+  }
+
+  async holding(accountId: string, recordingId: string): Promise<string[]> {
+    // recording_ids is a JSON array of ids: the id appears quoted (its own % _ \ escaped).
+    const pattern = `%${JSON.stringify(recordingId).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rows = await this.db.selectFrom('exports').select('id').where('account_id', '=', accountId).where('status', '=', 'complete')
+      .where(sql<SqlBool>`recording_ids LIKE ${pattern} ESCAPE '\\'`).execute();
+    return rows.map((r) => r.id);
   }
 
   withdraw(accountId: string, id: string, reason: string): Promise<MediaSecret | null> {

@@ -105,11 +105,17 @@ describe('export jobs', () => {
     const blobsBefore = (await blobFiles(server)).filter((f) => f.startsWith('exports/'));
     await collect((await server.vault.exports.open(p, job.id)).stream);
     await server.vault.recordings.delete(p, ids[2]!, { mediaOnly: true });
+    // Taken back at once, not only when someone next asks for it.
+    // (Every bundle holding that recording goes, earlier tests' included.)
+    const left = (await blobFiles(server)).filter((f) => f.startsWith('exports/'));
+    assert.ok(left.length < blobsBefore.length, 'erased with the deletion');
+    assert.ok(!left.some((f) => f.includes(job.id)), 'this bundle\'s blob is gone');
+    assert.equal((await server.vault.exports.get(p, job.id)).status, 'expired');
     await assert.rejects(server.vault.exports.open(p, job.id), { code: 'RESOURCE_NOT_FOUND' });
     const after = await server.vault.exports.get(p, job.id);
     assert.equal(after.status, 'expired');
     assert.match(after.error ?? '', /deleted/);
-    assert.equal((await blobFiles(server)).filter((f) => f.startsWith('exports/')).length, blobsBefore.length - 1, 'its blob is removed');
+    assert.deepEqual((await blobFiles(server)).filter((f) => f.startsWith('exports/')), left, 'nothing else removed on the way');
   });
 
   it('leaves out recordings whose media was deleted before it was asked for, so the bundle stays downloadable', async () => {
