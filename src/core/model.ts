@@ -185,6 +185,9 @@ export type RecordingInput = Partial<Omit<Recording,
   events?: RecordingEvent[];
 };
 
+/** The number a party is shown by in the doors: its phone number, else its extension (the `number` filter's semantics). */
+export const partyNumber = (p: Party | undefined): string => p?.phoneNumber ?? p?.extension ?? '';
+
 export function partiesOf(r: Pick<Recording, PartyRole | 'participants'>): Array<{ role: PartyRole | 'participant'; party: Party }> {
   const out: Array<{ role: PartyRole | 'participant'; party: Party }> = [];
   for (const role of PARTY_ROLES) {

@@ -2,7 +2,7 @@ import { ErrorCode, VaultError, invalid } from '../../../core/errors.js';
 import type { MediaType } from '../../../core/model.js';
 import type { PatternQuery, RecordingFilter, RecordingQuery } from '../../../core/query.js';
 
-/** The query string as sent (a repeated parameter arrives as an array: its last value counts). */
+/** The query string as sent (a repeated parameter arrives as an array: its first value counts, see `one`). */
 export type GenesysQuery = Record<string, string | string[] | undefined>;
 
 /** The search parameters of which at least one is required. */

@@ -1,4 +1,4 @@
-import type { MediaFile, Party, Recording, RecordingEvent, Tag } from '../../../core/model.js';
+import { partyNumber, type MediaFile, type Party, type Recording, type RecordingEvent, type Tag } from '../../../core/model.js';
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
@@ -16,7 +16,6 @@ export function gTime(t: number | string): string {
 /** What the door needs besides the recording: the account name (Genesys "tenant") and the origin for absolute URIs. */
 export interface RenderContext { tenant: string; origin: string; labels: boolean }
 
-const number = (p: Party | undefined) => p?.phoneNumber ?? p?.extension ?? '';
 /** The call's start and end, parsed and formatted once per recording. */
 interface Times { startMs: number; start: string; stop: string }
 function timesOf(rec: Recording): Times {
@@ -39,8 +38,8 @@ export function callType(rec: Recording): 'Inbound' | 'Outbound' | 'Internal' | 
 const isUser = (p: Party) => p.kind === 'user' || (p.kind === undefined && !!(p.id || p.upn));
 
 function contact(p: Party) {
-  if (!isUser(p)) return { type: 'External', phoneNumber: number(p) };
-  const out: Record<string, string> = { type: 'User', phoneNumber: number(p), userName: p.upn ?? p.displayName ?? '' };
+  if (!isUser(p)) return { type: 'External', phoneNumber: partyNumber(p) };
+  const out: Record<string, string> = { type: 'User', phoneNumber: partyNumber(p), userName: p.upn ?? p.displayName ?? '' };
   const name = p.displayName?.trim();
   if (name) {
     const space = name.indexOf(' ');
@@ -135,9 +134,9 @@ function mediaFile(rec: Recording, m: MediaFile, ctx: RenderContext, t: Times) {
     tenant: ctx.tenant,
     size: String(m.size),
     parameters: {
-      dnis: number(rec.called), ani: number(rec.calling), dateTime: `${startG.slice(0, 19)}Z`,
+      dnis: partyNumber(rec.called), ani: partyNumber(rec.calling), dateTime: `${startG.slice(0, 19)}Z`,
       ...(rec.connectionId ? { connId: rec.connectionId } : {}),
-      agentId: number(agent), recordDN: number(agent), username: agent?.upn ?? '',
+      agentId: partyNumber(agent), recordDN: partyNumber(agent), username: agent?.upn ?? '',
       id: `${callUuidOf(rec)}_${m.id}`, callUuid: callUuidOf(rec),
     },
     ...(m.pauseMasks?.length ? {
@@ -157,8 +156,8 @@ export function renderRecording(rec: Recording, ctx: RenderContext) {
   const t = timesOf(rec);
   return {
     id: rec.id,
-    callerPhoneNumber: number(rec.calling),
-    dialedPhoneNumber: number(rec.called),
+    callerPhoneNumber: partyNumber(rec.calling),
+    dialedPhoneNumber: partyNumber(rec.called),
     startTime: t.start,
     stopTime: t.stop,
     mediaFiles: playable(rec).map((m) => mediaFile(rec, m, ctx, t)),

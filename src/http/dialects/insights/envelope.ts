@@ -28,6 +28,7 @@ function pageUrl(req: FastifyRequest, page: number): string {
  * `result`, `count` and `pagesCount` at the top. Every spelling is answered, so a client
  * written from any part of the document finds what it reads.
  */
+/** `more`: a next page is known to exist though the total (a capped count) does not say so. */
 export function pageEnvelope(req: FastifyRequest, data: unknown[], page: number, pageSize: number, total: number, more: boolean): Record<string, unknown> {
   const counted = Math.ceil(total / pageSize);
   const pagesCount = more ? Math.max(page + 1, counted) : counted;

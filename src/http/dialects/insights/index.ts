@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Vault } from '../../../context.js';
 import { forbidden, invalid } from '../../../core/errors.js';
+import { requireScope } from '../../../core/recordings.js';
 import type { Principal, Scope } from '../../../core/principals.js';
 import { maskDeep, nativeMasks } from '../../../core/privacy.js';
 import { toWebVtt } from '../../../transcripts/vtt.js';
@@ -29,7 +30,7 @@ function doorMasks(masks: Set<string>): Set<string> {
 }
 
 function needs(p: Principal, scope: Scope): Principal {
-  if (!p.scopes.has(scope) && !p.scopes.has('admin')) throw forbidden(`this endpoint needs the '${scope}' scope`);
+  requireScope(p, scope);
   return p;
 }
 
@@ -111,7 +112,7 @@ export function insightsDoor(app: FastifyInstance, vault: Vault, throttle: Login
         id: e.id, timeStamp: iso(e.at), action: e.method.toLowerCase(), request: e.requestLine,
         applicationId: e.clientId ?? e.principalId ?? '', responseTime: e.durationMs, errorDetails: e.errorDetails ?? '',
       }));
-      return pageEnvelope(req, data, w.page, w.pageSize, page.total, w.page * w.pageSize < page.total);
+      return pageEnvelope(req, data, w.page, w.pageSize, page.total, false);
     });
 
     app.get<{ Params: Tenant; Querystring: ListQ }>(`${base}${API}/auditLogs`, { schema: { hide: true } }, async (req) => {
@@ -134,7 +135,7 @@ export function insightsDoor(app: FastifyInstance, vault: Vault, throttle: Login
           description: e.description,
         };
       }));
-      return pageEnvelope(req, data, w.page, w.pageSize, page.total, w.page * w.pageSize < page.total);
+      return pageEnvelope(req, data, w.page, w.pageSize, page.total, false);
     });
 
     app.get<{ Params: Tenant; Querystring: ListQ }>(`${base}${API}/systemActivityLogs`, { schema: { hide: true } }, async (req) => {
@@ -147,7 +148,7 @@ export function insightsDoor(app: FastifyInstance, vault: Vault, throttle: Login
       const data = page.items.map((e) => ({
         id: e.id, timeStamp: iso(e.at), logType: e.logType, systemActivityType: e.activityType, data: e.data, description: e.description,
       }));
-      return pageEnvelope(req, data, w.page, w.pageSize, page.total, w.page * w.pageSize < page.total);
+      return pageEnvelope(req, data, w.page, w.pageSize, page.total, false);
     });
   }
 }

@@ -1,7 +1,6 @@
-import type { Party, Recording } from '../../../core/model.js';
+import { partyNumber, type Party, type Recording } from '../../../core/model.js';
 import { toGregorian } from './envelope.js';
 
-const number = (p: Party | undefined) => p?.phoneNumber ?? p?.extension ?? '';
 const address = (p: Party | undefined, realm: string) => {
   const user = p?.phoneNumber?.replace(/[^\d+]/g, '') || p?.extension || p?.upn?.split('@')[0] || '';
   return user ? `${user}@${realm}` : '';
@@ -19,10 +18,10 @@ export function renderRecording(rec: Recording, realm: string) {
   return {
     id: rec.id,
     call_id: rec.sipCallId ?? rec.sysCallId ?? rec.callUuid ?? rec.id,
-    caller_id_number: number(rec.calling),
-    caller_id_name: rec.calling?.displayName ?? number(rec.calling),
-    callee_id_number: number(rec.called),
-    callee_id_name: rec.called?.displayName ?? number(rec.called),
+    caller_id_number: partyNumber(rec.calling),
+    caller_id_name: rec.calling?.displayName ?? partyNumber(rec.calling),
+    callee_id_number: partyNumber(rec.called),
+    callee_id_name: rec.called?.displayName ?? partyNumber(rec.called),
     from: address(rec.calling, realm),
     to: address(rec.called ?? rec.answeredBy, realm),
     request: address(rec.called ?? rec.answeredBy, realm),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Party, Recording } from '../../../core/model.js';
+import { partyNumber, type Party, type Recording } from '../../../core/model.js';
 import type { Principal } from '../../../core/principals.js';
 import { isoSeconds } from '../../time.js';
 
@@ -13,7 +13,7 @@ export function tagGuid(accountId: string, name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-const person = (p: Party | undefined) => ({ fullName: p?.displayName ?? p?.upn ?? '', phoneNumber: p?.phoneNumber ?? p?.extension ?? '' });
+const person = (p: Party | undefined) => ({ fullName: p?.displayName ?? p?.upn ?? '', phoneNumber: partyNumber(p) });
 
 /** analysisResult.status: 0 not analysed, 1 in progress, 2 done, 3 failed or not possible. */
 function analysisStatus(s: Recording['insightsStatus']): number {

@@ -1,3 +1,4 @@
+import { isoSeconds } from '../../time.js';
 import type { FastifyRequest } from 'fastify';
 import type { ErrorFormatter } from '../../errors.js';
 
@@ -10,8 +11,7 @@ export const VONAGE_PREFIXES = ['', '/v1', '/t/vbc.prod/call_recording', '/t/vbc
 
 /** Vonage's time form: whole seconds, UTC, `+0000` (`2019-01-01T00:00:00+0000`). */
 export function vonageTime(t: string | number | Date): string {
-  const d = t instanceof Date ? t : new Date(t);
-  return d.toISOString().replace(/\.\d{3}Z$/, '+0000');
+  return isoSeconds(t instanceof Date ? t : new Date(t)).replace(/Z$/, '+0000');
 }
 
 /** `https://host[:port]<prefix>` of this request: links are absolute, as in the document's examples. */

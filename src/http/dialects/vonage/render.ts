@@ -1,10 +1,9 @@
-import type { MediaFile, Party, Recording } from '../../../core/model.js';
+import { partyNumber, type MediaFile, type Recording } from '../../../core/model.js';
 import { MASK, maskDeep } from '../../../core/privacy.js';
 import { vonageTime } from './envelope.js';
 
 const DIRECTION = { incoming: 'INBOUND', outgoing: 'OUTBOUND', none: 'INTRA_PBX' } as const;
 
-const number = (p: Party | undefined) => p?.phoneNumber ?? p?.extension ?? '';
 
 /** The audio file a Vonage recording stands for: the first live one. */
 export const audioOf = (rec: Recording): MediaFile | undefined => rec.media.find((m) => m.kind === 'audio' && m.status === 'available');
@@ -52,9 +51,9 @@ export function renderRecording(rec: Recording, links: { self: string; download:
     _links: { self: { href: links.self } },
     call_direction: DIRECTION[rec.callDirection],
     call_id: rec.sipCallId ?? rec.sysCallId ?? rec.callUuid ?? rec.id,
-    caller_id: number(rec.calling),
+    caller_id: partyNumber(rec.calling),
     cnam: rec.calling?.displayName ?? '',
-    dnis: number(rec.called ?? rec.answeredBy),
+    dnis: partyNumber(rec.called ?? rec.answeredBy),
     download_url: links.download,
     duration: rec.durationMs,
     end: vonageTime(end),
@@ -75,12 +74,12 @@ export function renderTranscription(rec: Recording, transcriptionUrl: string) {
   return {
     recording_id: rec.numericId,
     call_id: rec.sipCallId ?? rec.sysCallId ?? rec.callUuid ?? rec.id,
-    caller_id: number(rec.calling),
+    caller_id: partyNumber(rec.calling),
     call_date: vonageTime(rec.startTime),
     duration: rec.durationMs,
     direction: DIRECTION[rec.callDirection],
     cnam: rec.calling?.displayName ?? '',
-    dnis: number(rec.called ?? rec.answeredBy),
+    dnis: partyNumber(rec.called ?? rec.answeredBy),
     transcription_ready: ready,
     ...(ready ? { transcription_url: transcriptionUrl } : {}),
     ...(!ready && error ? { transcription_error: error } : {}),
