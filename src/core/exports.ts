@@ -123,15 +123,16 @@ export class ExportService {
 
   /**
    * A recording (or its media) was deleted: bundles holding a copy are taken back now and their
-   * blobs erased, rather than at their next download or when they expire. Bundles past their
-   * time go at the same moment.
+   * blobs erased, rather than at their next download or when they expire.
    */
   async recordingDeleted(accountId: string, recordingId: string): Promise<void> {
-    for (const id of await this.store.holding(accountId, recordingId)) {
-      const withdrawn = await this.store.withdraw(accountId, id, 'a recording in it was deleted since it was made');
-      if (withdrawn) await this.reader.delete(withdrawn.blobKey).catch(() => undefined);
-    }
-    await this.sweep();
+    for (const id of await this.store.holding(accountId, recordingId)) await this.withdraw(accountId, id);
+  }
+
+  /** Takes a bundle back (a recording in it was deleted): expired, key forgotten, blob erased. */
+  private async withdraw(accountId: string, id: string): Promise<void> {
+    const withdrawn = await this.store.withdraw(accountId, id, 'a recording in it was deleted since it was made');
+    if (withdrawn) await this.reader.delete(withdrawn.blobKey).catch(() => undefined);
   }
 
   /** Marks finished bundles past their time expired and erases their blobs. */
@@ -158,8 +159,7 @@ export class ExportService {
     if (!secret || secret.wrappedKey === null || secret.keyId === null) throw notFound(`the bundle of export job ${id} (${job.status})`);
     // A deleted recording is erased everywhere: a bundle holding a copy is taken back, not served.
     if (!await this.store.stillHeld(p.accountId, id)) {
-      const withdrawn = await this.store.withdraw(p.accountId, id, 'a recording in it was deleted since it was made');
-      if (withdrawn) await this.reader.delete(withdrawn.blobKey).catch(() => undefined);
+      await this.withdraw(p.accountId, id);
       throw notFound(`the bundle of export job ${id} (a recording in it was deleted since it was made)`);
     }
     const stream = await this.reader.open(secret.blobKey, { size: secret.size, wrappedKey: secret.wrappedKey, keyId: secret.keyId, chunkSize: secret.chunkSize });

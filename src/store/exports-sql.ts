@@ -35,13 +35,17 @@ export class SqlExportStore implements ExportStore {
     }).execute();
   }
 
+  private row(accountId: string, id: string): Promise<ExportsTable | undefined> {
+    return this.db.selectFrom('exports').selectAll().where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
+  }
+
   async get(accountId: string, id: string): Promise<ExportJob | null> {
-    const row = await this.db.selectFrom('exports').selectAll().where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
+    const row = await this.row(accountId, id);
     return row ? jobOf(row) : null;
   }
 
   async work(accountId: string, id: string): Promise<ExportWork | null> {
-    const row = await this.db.selectFrom('exports').selectAll().where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
+    const row = await this.row(accountId, id);
     if (!row) return null;
     return { job: jobOf(row), principal: JSON.parse(row.principal) as PrincipalSnapshot, recordingIds: JSON.parse(row.recording_ids) as string[] };
   }

@@ -5,7 +5,7 @@ import { principalFrom } from '../../core/exports.js';
 import { MediaService } from '../../core/media-access.js';
 import type { Recording } from '../../core/model.js';
 import type { Principal } from '../../core/principals.js';
-import { maskDeep, masksFor, nativeMasks, privacyOf } from '../../core/privacy.js';
+import { hidesSpeakerNames, maskDeep, masksFor, nativeMasks, privacyOf } from '../../core/privacy.js';
 import { TranscriptService } from '../../core/transcripts.js';
 import { ZipLimitError, ZipWriter } from '../../exports/zip.js';
 import { toWebVtt } from '../../transcripts/vtt.js';
@@ -57,7 +57,8 @@ export function exportHandler(d: PipelineDeps): JobHandler<'export'> {
       }
     }
     if (!withTranscript) return;
-    const got = rec.transcriptionStatus === 'ready' ? await transcripts.transcriptOf(p, rec) : null;
+    // The masks are known already: no account read per recording to work out the speakers' names.
+    const got = rec.transcriptionStatus === 'ready' ? await transcripts.transcriptOf(p, rec, !!masks && hidesSpeakerNames(masks)) : null;
     if (!got) return;
     await zip.addBuffer(`${dir}/transcript.json`, JSON.stringify({ ...got.transcript, redacted: got.redacted }, null, 2));
     await zip.addBuffer(`${dir}/transcript.vtt`, toWebVtt(got.transcript.cues));
@@ -110,8 +111,6 @@ export function exportHandler(d: PipelineDeps): JobHandler<'export'> {
         if (err instanceof ZipLimitError) throw new PermanentJobError(`${err.message}: narrow the filter`);
         throw err;
       }
-      // Bundles past their time go as new ones are made.
-      for (const s of await d.exports.expire(Date.now())) await d.sealed.delete(s.blobKey).catch(() => undefined);
     },
     parked: (job, error) => d.exports.fail(job.payload.exportId, error),
   };
